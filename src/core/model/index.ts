@@ -1,0 +1,5 @@
+export * from "./chat-request.js";
+export * from "./usage.js";
+export * from "./stream-part.js";
+export * from "./errors.js";
+export * from "./catalog.js";

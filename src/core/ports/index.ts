@@ -1,0 +1,3 @@
+export * from "./language-model.js";
+export * from "./stats-store.js";
+export * from "./clock.js";
