@@ -70,7 +70,8 @@ async function serveFault(format: WireFormat, context: FakeContext, scenario: Ex
   startSse(response);
   const { frames, firstContent } = format.frames(reply, format.model(context), context);
   await writeFrames(context, frames, firstContent + 1, 0);
-  if (scenario.type === "drop") socket.destroy();
+  // Let the first chunk reach the client before the connection dies, as a real mid-stream drop does.
+  if (scenario.type === "drop") await wait(20).then(() => socket.destroy());
   if (scenario.type === "malformed-sse") {
     response.write("data: {\"choices\": [ this is not json\n\n");
     response.end();
