@@ -56,6 +56,24 @@ describe("openDatabase (test database)", () => {
     expect(received).toEqual(["hello"]);
   });
 
+  it.skipIf(!process.env.DATABASE_URL)("reopens an existing PostgreSQL database with migrate as a no-op", async () => {
+    const second = await openDatabase({ databaseUrl: database.databaseUrl, dataDir: null, poolSize: 1 });
+    try {
+      expect(second.driver).toBe("pg");
+      expect(await second.migrationsApplied()).toBe(true);
+      const rows = await executeRows(second.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(rows[0]!.n).toBe(1);
+      // Cross-connection NOTIFY: what cache invalidation between instances relies on.
+      const received: string[] = [];
+      const unlisten = await second.listen("sy_cross", (payload) => received.push(payload));
+      await database.notify("sy_cross", "from-first");
+      await expect.poll(() => received).toEqual(["from-first"]);
+      await unlisten();
+    } finally {
+      await second.close();
+    }
+  });
+
   it("reports unapplied migrations when the history is missing", async () => {
     await database.db.execute(sql`alter table drizzle.__drizzle_migrations rename to m_backup`);
     try {

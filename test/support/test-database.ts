@@ -7,7 +7,11 @@ import pg from "pg";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { resolveMigrationsFolder } from "../../src/db/migrations-folder.js";
 
-export type TestDatabase = Database & { dispose(): Promise<void> };
+export type TestDatabase = Database & {
+  dispose(): Promise<void>;
+  /** The connection string of this database on a real server; null for PGlite. */
+  databaseUrl: string | null;
+};
 
 /**
  * A fresh, migrated database for one test file (or test).
@@ -24,15 +28,17 @@ async function createPgTestDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `sy_test_${randomBytes(6).toString("hex")}`;
   const adminUrl = withDatabase(serverUrl, "postgres");
   await runAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  const databaseUrl = withDatabase(serverUrl, name);
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: withDatabase(serverUrl, name), dataDir: null, poolSize: 4 });
+    database = await openDatabase({ databaseUrl, dataDir: null, poolSize: 4 });
   } catch (error) {
     await runAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     throw error;
   }
   let disposed = false;
   return Object.assign(database, {
+    databaseUrl,
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -47,6 +53,7 @@ async function createPgliteTestDatabase(): Promise<TestDatabase> {
   const database = await openDatabase({ databaseUrl: null, dataDir: null, pgliteSnapshot: snapshot });
   let disposed = false;
   return Object.assign(database, {
+    databaseUrl: null,
     async dispose() {
       if (disposed) return;
       disposed = true;
