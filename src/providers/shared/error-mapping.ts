@@ -51,8 +51,9 @@ export function extractUpstreamError(text: string): { message: string; code?: st
   if (typeof error === "string") return { message: error };
   const source = isRecord(error) ? error : parsed;
   const message = typeof source.message === "string" ? source.message : text.slice(0, 1000);
-  const rawCode = source.code ?? source.type ?? source.status;
-  const code = typeof rawCode === "string" ? rawCode : typeof rawCode === "number" ? String(rawCode) : undefined;
+  // Prefer a symbolic code: OpenAI `code`, Anthropic `type`, Gemini `status` (its `code` is the HTTP number).
+  const symbolic = [source.code, source.type, source.status].find((value): value is string => typeof value === "string");
+  const code = symbolic ?? (typeof source.code === "number" ? String(source.code) : undefined);
   return { message, code };
 }
 
