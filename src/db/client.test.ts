@@ -74,6 +74,28 @@ describe("openDatabase (test database)", () => {
     }
   });
 
+  it.skipIf(!process.env.DATABASE_URL)("re-establishes LISTEN after the listening connection is killed", async () => {
+    const received: string[] = [];
+    const unlisten = await database.listen("sy_reconnect", (payload) => received.push(payload));
+    try {
+      const killed = await executeRows(
+        database.db,
+        sql`select pg_terminate_backend(pid) as ok from pg_stat_activity
+            where datname = current_database() and query like 'LISTEN%'`,
+      );
+      expect(killed.length).toBeGreaterThan(0);
+      // Keep notifying until the listener is back: notifications sent while it is down are lost by design.
+      await expect
+        .poll(async () => {
+          await database.notify("sy_reconnect", "again");
+          return received.length;
+        }, { timeout: 10_000, interval: 200 })
+        .toBeGreaterThan(0);
+    } finally {
+      await unlisten();
+    }
+  });
+
   it("reports unapplied migrations when the history is missing", async () => {
     await database.db.execute(sql`alter table drizzle.__drizzle_migrations rename to m_backup`);
     try {
@@ -110,5 +132,11 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("openDatabase on a PGlite dat
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe("openDatabase against an unreachable server", () => {
+  it("rejects instead of hanging", async () => {
+    await expect(openDatabase({ databaseUrl: "postgres://postgres@127.0.0.1:1/none", dataDir: null })).rejects.toThrow();
   });
 });

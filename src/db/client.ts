@@ -117,7 +117,8 @@ async function openPg(databaseUrl: string, logger: Logger, poolSize: number): Pr
   const { default: pgModule } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-  const pool: pg.Pool = new pgModule.Pool({ connectionString: databaseUrl, max: poolSize });
+  // A bounded connect timeout makes ping() (and /readyz) fail instead of hanging on a dead host.
+  const pool: pg.Pool = new pgModule.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const listener = new PgListener(databaseUrl);

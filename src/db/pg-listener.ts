@@ -55,7 +55,7 @@ export class PgListener {
   }
 
   private async open(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5000 });
     client.on("notification", (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? "");
     });
