@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { CatalogModel, CatalogProvider } from "../core/model/index.js";
-import type { EntityLookups, GraphQLServices } from "./context.js";
+import type { EntityLookups, GraphQLServices } from "./services.js";
 
 export interface Loaders {
   modelById: DataLoader<string, CatalogModel | null>;
