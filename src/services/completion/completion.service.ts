@@ -1,0 +1,248 @@
+import { randomUUID } from "node:crypto";
+import type { ChatRequest } from "../../core/model/chat-request.js";
+import { AppError, appErrorFromGateway, isGatewayError } from "../../core/model/errors.js";
+import type { Router } from "../../core/routing/router.js";
+import type { RouteOutcome, RoutePlan, RouterEvent } from "../../core/routing/router.types.js";
+import type { NewCompletionRequestRow, RequestProtocolValue } from "../../db/schema/index.js";
+import type { Principal } from "../auth/api-key.service.js";
+import { OPEN_ADMISSION, type AdmissionControl, type AdmissionTicket } from "./admission.js";
+import { NO_METRICS, type CompletionMetrics } from "./completion-metrics.js";
+import type { RequestLog } from "./request-log.js";
+
+export interface CompletionCaller {
+  principal: Principal;
+  protocol: RequestProtocolValue;
+}
+
+export interface CompletionInput {
+  request: ChatRequest;
+  /** `provider/model`, a bare name, `route:NAME` or `auto`; empty → the `default` route. */
+  target?: string | null;
+  stream: boolean;
+  conversationId?: string | null;
+  signal?: AbortSignal;
+}
+
+/** The stored form of a finished request, as the API layers show it. */
+export interface SettledCompletion {
+  id: string;
+  outcome: RouteOutcome;
+  /** The caller-facing error when the request failed (mapped from the upstream's). */
+  error: AppError | null;
+  /** Resolves when the settled row is durable (await it for read-your-writes). */
+  persisted: Promise<void>;
+}
+
+export type CompletionEvent = RouterEvent | { type: "settled"; completion: SettledCompletion };
+
+export interface CompletionRun {
+  id: string;
+  plan: RoutePlan;
+  /** Router events, then one `settled` event. Iterate once. Breaking out aborts the upstream. */
+  events: AsyncIterable<CompletionEvent>;
+}
+
+export interface CompletionServiceDeps {
+  router: Router;
+  requestLog: RequestLog;
+  instanceId: string;
+  admission?: AdmissionControl;
+  metrics?: CompletionMetrics;
+  allow?: (principal: Principal) => ((modelId: string, routeName?: string) => boolean) | undefined;
+}
+
+/**
+ * Runs one completion through the routing core and records it: plan (NOT_FOUND / FORBIDDEN /
+ * NO_ROUTE), admission (RATE_LIMITED / BUDGET_EXCEEDED) — both before any upstream call and
+ * before any row — then the RUNNING row, the upstream attempts, and the settled row with usage,
+ * cost and the decision trail. The same path serves GraphQL and both REST protocols.
+ */
+export class CompletionService {
+  private readonly admission: AdmissionControl;
+  private readonly metrics: CompletionMetrics;
+
+  constructor(private readonly deps: CompletionServiceDeps) {
+    this.admission = deps.admission ?? OPEN_ADMISSION;
+    this.metrics = deps.metrics ?? NO_METRICS;
+  }
+
+  /** Plans and admits the request; throws AppError when it is refused. */
+  async start(caller: CompletionCaller, input: CompletionInput): Promise<CompletionRun> {
+    const id = randomUUID();
+    let plan: RoutePlan;
+    let ticket: AdmissionTicket;
+    try {
+      validateRequest(input.request);
+      plan = this.deps.router.plan(input.request, {
+        target: input.target ?? undefined,
+        allow: this.allowFor(caller.principal),
+      });
+      ticket = await this.admission.admit(caller.principal, plan, id);
+    } catch (error) {
+      if (error instanceof AppError) this.metrics.rejected(error.code.toLowerCase());
+      throw error;
+    }
+    const startedAt = new Date();
+    const base = this.baseRow(id, caller, input, plan, startedAt);
+    this.deps.requestLog.start(base);
+    return { id, plan, events: this.events(id, caller, input, plan, ticket, base) };
+  }
+
+  /** A whole (non-streamed or collected) completion: start, drain, settle. */
+  async complete(caller: CompletionCaller, input: CompletionInput): Promise<{ run: CompletionRun; completion: SettledCompletion }> {
+    const run = await this.start(caller, input);
+    let completion: SettledCompletion | null = null;
+    for await (const event of run.events) if (event.type === "settled") completion = event.completion;
+    if (!completion) throw new AppError("INTERNAL_SERVER_ERROR", "completion ended without an outcome");
+    return { run, completion };
+  }
+
+  private allowFor(principal: Principal): ((modelId: string, routeName?: string) => boolean) | undefined {
+    if (this.deps.allow) return this.deps.allow(principal);
+    const allowed = principal.allowedModels;
+    if (!allowed || allowed.length === 0) return undefined;
+    const set = new Set(allowed);
+    return (modelId, routeName) => set.has(modelId) || (routeName !== undefined && set.has(`route:${routeName}`));
+  }
+
+  private async *events(
+    id: string,
+    caller: CompletionCaller,
+    input: CompletionInput,
+    plan: RoutePlan,
+    ticket: AdmissionTicket,
+    base: NewCompletionRequestRow & { id: string },
+  ): AsyncGenerator<CompletionEvent> {
+    // Our own controller: a consumer that stops iterating (unsubscribe, client gone) aborts upstream.
+    const controller = new AbortController();
+    const onCallerAbort = () => controller.abort(input.signal?.reason);
+    if (input.signal?.aborted) controller.abort(input.signal.reason);
+    else input.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const iterator = this.deps.router.execute(plan, { signal: controller.signal, stream: input.stream })[Symbol.asyncIterator]();
+    let outcome: RouteOutcome | null = null;
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (next.value.type === "done") {
+          outcome = next.value.outcome;
+          break;
+        }
+        yield next.value;
+      }
+    } finally {
+      input.signal?.removeEventListener("abort", onCallerAbort);
+      if (!outcome) {
+        // The consumer left early (unsubscribe, socket gone): abort the upstream, then let the router
+        // finish so its ABORTED outcome, with the usage consumed so far, is what gets settled.
+        controller.abort(new Error("client went away"));
+        const drained = await drainOutcome(iterator, plan);
+        this.settle(id, caller, base, drained, ticket);
+      }
+    }
+    if (!outcome) return;
+    const completion = this.settle(id, caller, base, outcome, ticket);
+    yield { type: "settled", completion };
+  }
+
+  private settle(
+    id: string,
+    caller: CompletionCaller,
+    base: NewCompletionRequestRow & { id: string },
+    outcome: RouteOutcome,
+    ticket: AdmissionTicket,
+  ): SettledCompletion {
+    const error = outcome.error ? (isGatewayError(outcome.error) ? appErrorFromGateway(outcome.error) : outcome.error) : null;
+    const usage = outcome.usage;
+    const row: NewCompletionRequestRow & { id: string } = {
+      ...base,
+      servedModel: outcome.model?.id ?? null,
+      providerId: outcome.model?.providerId ?? null,
+      status: outcome.status,
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cachedInputTokens: usage?.cachedInputTokens ?? 0,
+      cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      usageSource: usage?.source ?? null,
+      costUsd: outcome.cost?.totalUsd ?? null,
+      priceSource: outcome.cost?.priceSource ?? null,
+      unpriced: outcome.unpriced,
+      finishReason: outcome.finishReason,
+      errorCode: error?.code ?? (outcome.status === "ABORTED" ? "ABORTED" : null),
+      errorMessage: error?.message ?? null,
+      latencyMs: Math.round(outcome.latencyMs),
+      timeToFirstTokenMs: outcome.timeToFirstTokenMs === null ? null : Math.round(outcome.timeToFirstTokenMs),
+      decision: outcome.trail as unknown as NewCompletionRequestRow["decision"],
+      warnings: outcome.trail.warnings,
+      finishedAt: new Date(),
+    };
+    const persisted = Promise.all([this.deps.requestLog.settle(row), ticket.settle(outcome)]).then(() => undefined);
+    this.metrics.completed(caller.protocol, outcome);
+    return { id, outcome, error, persisted };
+  }
+
+  private baseRow(
+    id: string,
+    caller: CompletionCaller,
+    input: CompletionInput,
+    plan: RoutePlan,
+    createdAt: Date,
+  ): NewCompletionRequestRow & { id: string } {
+    return {
+      id,
+      apiKeyId: caller.principal.keyId,
+      conversationId: input.conversationId ?? null,
+      instanceId: this.deps.instanceId,
+      protocol: caller.protocol,
+      stream: input.stream,
+      requestedModel: plan.requested,
+      status: "RUNNING",
+      metadata: input.request.metadata ?? null,
+      warnings: plan.warnings,
+      createdAt,
+    };
+  }
+}
+
+/** Reads the router's remaining events (it has been aborted) until its outcome. */
+async function drainOutcome(iterator: AsyncIterator<RouterEvent>, plan: RoutePlan): Promise<RouteOutcome> {
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    if (next.value.type === "done") return next.value.outcome;
+  }
+  return {
+    status: "ABORTED",
+    model: null,
+    usage: null,
+    cost: null,
+    unpriced: false,
+    finishReason: null,
+    rawFinishReason: null,
+    text: "",
+    reasoning: "",
+    toolCalls: [],
+    latencyMs: 0,
+    timeToFirstTokenMs: null,
+    trail: {
+      requested: plan.requested,
+      route: plan.routeName,
+      strategy: plan.strategy,
+      candidates: [],
+      attempts: [],
+      reason: "aborted before routing ran",
+      warnings: plan.warnings,
+    },
+  };
+}
+
+function validateRequest(request: ChatRequest): void {
+  if (request.messages.length === 0) throw new AppError("BAD_USER_INPUT", "messages must not be empty");
+  if (request.maxOutputTokens !== undefined && (!Number.isInteger(request.maxOutputTokens) || request.maxOutputTokens < 1)) {
+    throw new AppError("BAD_USER_INPUT", "maxTokens must be a positive integer");
+  }
+  if (request.temperature !== undefined && (request.temperature < 0 || request.temperature > 2)) {
+    throw new AppError("BAD_USER_INPUT", "temperature must be between 0 and 2");
+  }
+}
