@@ -20,6 +20,11 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
   const database = await createTestDatabase();
+  // Tests close the database early (readiness); pg's pool.end() throws when called twice, which would
+  // make dispose() skip dropping the throw-away database. One close, however often it is called.
+  const closeOnce = database.close.bind(database);
+  let closing: Promise<void> | undefined;
+  database.close = () => (closing ??= closeOnce());
   const logger = pino({ level: config.logLevel });
   let app: RunningApp;
   try {
