@@ -6,4 +6,5 @@ export * from "./budget.schema.js";
 export * from "./conversation.schema.js";
 export * from "./completion-request.schema.js";
 export * from "./instance.schema.js";
+export * from "./rate-limit.schema.js";
 export * from "./relations.js";
