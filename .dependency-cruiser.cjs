@@ -62,10 +62,12 @@ module.exports = {
     },
     {
       name: "no-database-drivers-above-db",
-      comment: "The API edges reach the database through services, never through Drizzle or a driver directly.",
+      comment:
+        "The API edges reach the database through services, never through Drizzle or a driver directly. " +
+        "Type-only imports of row types (what services return) are allowed; they vanish at run time.",
       severity: "error",
       from: { path: "^src/(graphql|http|core|providers)/" },
-      to: { path: `${DATABASE_DRIVERS}|^src/db/` },
+      to: { path: `${DATABASE_DRIVERS}|^src/db/`, dependencyTypesNot: ["type-only"] },
     },
     {
       name: "edges-are-siblings",

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config/config.js";
+import type { CircuitStore, StatsStore } from "../core/ports/index.js";
 import { openDatabase, type Database } from "../db/client.js";
 import type { GraphQLServices } from "../graphql/context.js";
 import { buildFederatedSchema } from "../graphql/schema.js";
@@ -24,6 +25,9 @@ export interface StartAppOptions {
   /** An already-open database (tests). The app then leaves closing it to the caller. */
   database?: Database;
   logger?: Logger;
+  /** Routing-core observations for `health` fields; without them health reads CLOSED with no data. */
+  stats?: StatsStore;
+  circuits?: CircuitStore;
 }
 
 export interface RunningApp {
@@ -77,20 +81,32 @@ export async function startApp(config: AppConfig, options: StartAppOptions = {})
   const ownsDatabase = options.database === undefined;
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
-    return await compose(config, database, ownsDatabase, logger);
+    return await compose(config, database, ownsDatabase, logger, options);
   } catch (error) {
     if (ownsDatabase) await database.close().catch(() => undefined);
     throw error;
   }
 }
 
-async function compose(config: AppConfig, database: Database, ownsDatabase: boolean, logger: Logger): Promise<RunningApp> {
+async function compose(
+  config: AppConfig,
+  database: Database,
+  ownsDatabase: boolean,
+  logger: Logger,
+  options: StartAppOptions,
+): Promise<RunningApp> {
   const metrics = createMetrics();
   const apiKeys = new ApiKeyService({ database });
   const { generatedSecret } = await apiKeys.ensureAdminKey(config.adminKey);
   const stopKeyInvalidations = await apiKeys.subscribeToInvalidations();
   const catalog = new CatalogService({ seed: buildSeedCatalog(), providers: catalogProvidersFromConfig(config.providers) });
-  const services: GraphQLServices = { catalog: catalogReader(catalog), entities: {}, now: () => Date.now() };
+  const services: GraphQLServices = {
+    catalog: catalogReader(catalog),
+    entities: {},
+    stats: options.stats,
+    circuits: options.circuits,
+    now: () => Date.now(),
+  };
   const schema = await buildFederatedSchema();
 
   const app = express();
