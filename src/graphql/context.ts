@@ -1,3 +1,4 @@
+import { createChatLoaders, type ChatLoaders } from "./chat.loaders.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { GraphQLServices } from "./services.js";
 
@@ -20,8 +21,10 @@ export interface GraphQLContext {
   services: GraphQLServices;
   /** New loaders per HTTP request and per graphql-ws operation, so caching never crosses requests. */
   loaders: Loaders;
+  /** Conversation, message and completion-request loaders, scoped to the caller's key. */
+  chat: ChatLoaders;
 }
 
 export function createGraphQLContext(services: GraphQLServices, principal: CallerPrincipal, requestId: string): GraphQLContext {
-  return { principal, requestId, services, loaders: createLoaders(services) };
+  return { principal, requestId, services, loaders: createLoaders(services), chat: createChatLoaders(services.chat, principal) };
 }

@@ -6,6 +6,7 @@ import { parse, type GraphQLSchema } from "graphql";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { ApiKeyResolver } from "./api-key.resolver.js";
 import { ApiKey, Budget } from "./api-key.type.js";
+import { CHAT_RESOLVERS } from "./chat.resolvers.js";
 import { CompletionRequest, CompletionRequestConnection } from "./completion-request.type.js";
 import type { GraphQLContext } from "./context.js";
 import { Conversation, ConversationConnection, MessageConnection } from "./conversation.type.js";
@@ -37,8 +38,10 @@ async function unfrozen(value: Promise<object | null>): Promise<object | null> {
 const REFERENCE_RESOLVERS: Record<string, (reference: EntityReference, context: GraphQLContext) => Promise<object | null>> = {
   Provider: (reference, context) => unfrozen(context.loaders.providerById.load(reference.id)),
   Model: (reference, context) => unfrozen(context.loaders.modelById.load(reference.id)),
-  Conversation: (reference, context) => unfrozen(context.loaders.conversationById.load(reference.id)),
-  CompletionRequest: (reference, context) => unfrozen(context.loaders.completionRequestById.load(reference.id)),
+  Conversation: (reference, context) =>
+    unfrozen(context.services.chat ? context.chat.conversationById.load(reference.id) : context.loaders.conversationById.load(reference.id)),
+  CompletionRequest: (reference, context) =>
+    unfrozen(context.services.chat ? context.chat.requestById.load(reference.id) : context.loaders.completionRequestById.load(reference.id)),
   Route: (reference, context) => unfrozen(context.loaders.routeById.load(reference.id)),
 };
 
@@ -49,7 +52,7 @@ const REFERENCE_RESOLVERS: Record<string, (reference: EntityReference, context: 
  */
 export async function buildFederatedSchema(): Promise<GraphQLSchema> {
   const typeGraphQLSchema = await buildSchema({
-    resolvers: [ProviderResolver, ModelResolver, ApiKeyResolver],
+    resolvers: [ProviderResolver, ModelResolver, ApiKeyResolver, ...CHAT_RESOLVERS],
     orphanedTypes: ORPHANED_TYPES,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

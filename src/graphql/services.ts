@@ -1,5 +1,6 @@
 import type { CatalogModel, CatalogProvider, ModelCapability } from "../core/model/index.js";
 import type { CircuitStore, StatsStore } from "../core/ports/index.js";
+import type { ChatServices } from "../services/conversations/chat-services.js";
 import type { ApiKey } from "./api-key.type.js";
 
 /** SPEC §3 `models(filter)`; absent fields do not filter. Unpriced models never pass a price bound. */
@@ -36,5 +37,7 @@ export interface GraphQLServices {
   /** Full key records (budget, limits, timestamps) for `me`; the principal alone answers without it. */
   apiKeys?: { getKey(id: string): Promise<ApiKey | null> };
   circuits?: CircuitStore;
+  /** Conversations, completions, request records and usage (createChatServices); absent: those operations fail. */
+  chat?: ChatServices;
   now: () => number;
 }
