@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { parse, type GraphQLSchema } from "graphql";
 import { buildSchema, createResolversMap } from "type-graphql";
+import { ADMIN_RESOLVERS } from "./admin.resolvers.js";
 import { ApiKeyResolver } from "./api-key.resolver.js";
 import { ApiKey, Budget } from "./api-key.type.js";
 import { CHAT_RESOLVERS } from "./chat.resolvers.js";
@@ -52,7 +53,7 @@ const REFERENCE_RESOLVERS: Record<string, (reference: EntityReference, context: 
  */
 export async function buildFederatedSchema(): Promise<GraphQLSchema> {
   const typeGraphQLSchema = await buildSchema({
-    resolvers: [ProviderResolver, ModelResolver, ApiKeyResolver, ...CHAT_RESOLVERS],
+    resolvers: [ProviderResolver, ModelResolver, ApiKeyResolver, ...CHAT_RESOLVERS, ...ADMIN_RESOLVERS],
     orphanedTypes: ORPHANED_TYPES,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -1,5 +1,6 @@
 import type { CatalogModel, CatalogProvider, ModelCapability } from "../core/model/index.js";
 import type { CircuitStore, StatsStore } from "../core/ports/index.js";
+import type { AdminServices } from "../services/admin/admin-services.js";
 import type { ChatServices } from "../services/conversations/chat-services.js";
 import type { ApiKey } from "./api-key.type.js";
 
@@ -39,5 +40,7 @@ export interface GraphQLServices {
   circuits?: CircuitStore;
   /** Conversations, completions, request records and usage (createChatServices); absent: those operations fail. */
   chat?: ChatServices;
+  /** Key, route, provider and model administration (createAdminServices); absent: those operations fail. */
+  admin?: AdminServices;
   now: () => number;
 }
