@@ -28,13 +28,14 @@ async function main(): Promise<void> {
   const app = await startApp(config, { logger });
   closeOnSignals(app.close, logger, { hardExitMs: config.shutdownTimeoutMs + 5_000 });
   const startupMs = Math.round(performance.now() - startedAt);
-  process.stdout.write(`Switchyard listening on ${app.url} (GraphQL ${app.url}/graphql, ${app.database.driver}, started in ${startupMs} ms)\n`);
+  // One write, so a reader of the output sees the URL and the key together.
+  let banner = `Switchyard listening on ${app.url} (GraphQL ${app.url}/graphql, ${app.database.driver}, started in ${startupMs} ms)\n`;
   if (app.generatedAdminKey) {
-    process.stdout.write(
+    banner +=
       `\nAdmin API key (shown once, stored only as a hash — keep it now):\n\n  ${app.generatedAdminKey}\n\n` +
-        `Use it as: Authorization: Bearer <key>\n\n`,
-    );
+      `Use it as: Authorization: Bearer <key>\n\n`;
   }
+  process.stdout.write(banner);
 }
 
 main().catch((error: unknown) => {

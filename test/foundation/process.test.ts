@@ -51,8 +51,8 @@ describe("the process", () => {
 
     const first = startMain(env);
     const url = await waitForUrl(first);
-    const key = /^\s+(sy-\S+)$/m.exec(first.output())?.[1];
-    expect(key).toBeTruthy();
+    await expect.poll(() => /^\s+(sy-\S+)$/m.exec(first.output())?.[1], { timeout: 10_000, interval: 50 }).toBeTruthy();
+    const key = /^\s+(sy-\S+)$/m.exec(first.output())![1];
     const models = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
