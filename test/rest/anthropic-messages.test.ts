@@ -20,16 +20,16 @@ describe("POST /v1/messages (Anthropic SDK)", () => {
       chunks: ["Bonjour"],
       usage: { inputTokens: 100, outputTokens: 7, cachedInputTokens: 30, cacheWriteInputTokens: 20 },
     });
-    const { data, response } = await client.messages
-      .create({
-        model: "anthropic/claude-sonnet-4-5",
-        max_tokens: 64,
-        system: "be brief",
-        messages: [{ role: "user", content: "hello" }],
-        metadata: { user_id: "u-9" },
-        top_k: 5,
-      })
-      .withResponse();
+    // top_k: a field this SDK version does not type, so it goes through as an extra body field.
+    const params = {
+      model: "anthropic/claude-sonnet-4-5",
+      max_tokens: 64,
+      system: "be brief",
+      messages: [{ role: "user" as const, content: "hello" }],
+      metadata: { user_id: "u-9" },
+      top_k: 5,
+    };
+    const { data, response } = await client.messages.create(params as Anthropic.MessageCreateParamsNonStreaming).withResponse();
     expect(data).toMatchObject({
       type: "message",
       role: "assistant",
