@@ -7,11 +7,18 @@ import type { CircuitStore, StatsStore } from "../core/ports/index.js";
 import { openDatabase, type Database } from "../db/client.js";
 import type { GraphQLServices } from "../graphql/context.js";
 import { buildFederatedSchema } from "../graphql/schema.js";
-import { ApiKeyService } from "../services/auth/api-key.service.js";
-import { buildSeedCatalog } from "../services/catalog/catalog-seed.js";
-import { CatalogService } from "../services/catalog/catalog.service.js";
+import { createAnthropicRouter } from "../http/anthropic/anthropic.router.js";
+import { createOpenAIRouter } from "../http/openai/openai.router.js";
+import { createAdminServices } from "../services/admin/admin-services.js";
+import type { ApiKeyService } from "../services/auth/api-key.service.js";
+import { createAdmissionControl } from "../services/budgets/admission-control.js";
+import type { CatalogService } from "../services/catalog/catalog.service.js";
+import { createChatServices } from "../services/conversations/chat-services.js";
+import { createGateway, type Gateway } from "../services/gateway/gateway.js";
+import { createInvalidationBus } from "../services/invalidation/invalidation-bus.js";
+import { startGatewaySync } from "../services/invalidation/gateway-sync.js";
 import { requireApiKey } from "./authentication.js";
-import { catalogProvidersFromConfig, catalogReader } from "./catalog.wiring.js";
+import { catalogReader } from "./catalog.wiring.js";
 import { sendApiError } from "./error-responses.js";
 import { startGraphQLHttpServer } from "./graphql-http.server.js";
 import { startGraphQLWebSocketServer, type GraphQLWebSocketServer } from "./graphql-ws.server.js";
@@ -43,6 +50,8 @@ export interface RunningApp {
   webSockets: GraphQLWebSocketServer;
   apiKeys: ApiKeyService;
   catalog: CatalogService;
+  /** The services layer (router, completions, registries); tests reach in through it. */
+  gateway: Gateway;
   /** Graceful stop: refuse new work, drain HTTP, close sockets, close an owned database; bounded by config.shutdownTimeoutMs. */
   close(): Promise<void>;
 }
@@ -96,15 +105,33 @@ async function compose(
   options: StartAppOptions,
 ): Promise<RunningApp> {
   const metrics = createMetrics();
-  const apiKeys = new ApiKeyService({ database });
-  const { generatedSecret } = await apiKeys.ensureAdminKey(config.adminKey);
-  const stopKeyInvalidations = await apiKeys.subscribeToInvalidations();
-  const catalog = new CatalogService({ seed: buildSeedCatalog(), providers: catalogProvidersFromConfig(config.providers) });
-  const services: GraphQLServices = {
-    catalog: catalogReader(catalog),
-    entities: {},
+  const admission = createAdmissionControl({ database, logger, redisUrl: config.redisUrl });
+  const gateway = await createGateway({
+    config,
+    database,
+    logger,
+    admission,
+    metrics: metrics.completions,
     stats: options.stats,
     circuits: options.circuits,
+  });
+  const apiKeys = gateway.apiKeys;
+  const { generatedSecret } = await apiKeys.ensureAdminKey(config.adminKey);
+  const stopKeyInvalidations = await apiKeys.subscribeToInvalidations();
+  const bus = createInvalidationBus({ database, redisUrl: config.redisUrl, logger });
+  const sync = await startGatewaySync({ gateway, bus, logger });
+  const catalog = gateway.catalog;
+  const admin = createAdminServices({ gateway, bus, reloadNow: sync.reloadNow, admission });
+  const chat = createChatServices({ database, completions: gateway.completions, router: gateway.router });
+  const services: GraphQLServices = {
+    catalog: catalogReader(catalog),
+    entities: {
+      routes: async (ids) => ids.map((id) => gateway.routes.byId(id) ?? null),
+    },
+    stats: gateway.stats,
+    circuits: gateway.circuits,
+    chat,
+    admin,
     now: () => Date.now(),
   };
   const schema = await buildFederatedSchema();
@@ -130,7 +157,14 @@ async function compose(
   const authenticate = requireApiKey(apiKeys, metrics);
   const json = express.json({ limit: config.bodyLimitBytes });
   app.use("/graphql", authenticate, json, graphql.handler);
-  app.use("/v1", authenticate, json, (request, response) => {
+  const restDeps = {
+    completions: gateway.completions,
+    catalog: { models: (filter?: { enabled?: boolean }) => catalog.models(filter) },
+    routes: gateway.routes,
+    bodyLimitBytes: config.bodyLimitBytes,
+  };
+  app.use("/v1", authenticate, json, createOpenAIRouter(restDeps), createAnthropicRouter(restDeps));
+  app.use("/v1", (request, response) => {
     sendApiError(request, response, 404, "NOT_FOUND", `Unknown endpoint ${request.method} ${request.originalUrl}.`);
   });
   app.use(bodyErrorHandler(metrics, logger));
@@ -152,9 +186,13 @@ async function compose(
         },
       });
       await stopKeyInvalidations().catch((error: unknown) => logger.warn({ err: error }, "stopping key invalidations failed"));
+      await sync.stop().catch((error: unknown) => logger.warn({ err: error }, "stopping configuration sync failed"));
+      await bus.close().catch(() => undefined);
+      await gateway.close();
+      await admission.close();
       if (ownsDatabase) await database.close();
       logger.info("switchyard stopped");
     })());
 
-  return { url, port: address.port, generatedAdminKey: generatedSecret, database, metrics, logger, httpServer, webSockets, apiKeys, catalog, close };
+  return { url, port: address.port, generatedAdminKey: generatedSecret, database, metrics, logger, httpServer, webSockets, apiKeys, catalog, gateway, close };
 }

@@ -29,6 +29,9 @@ export interface GatewayOptions {
   metrics?: CompletionMetrics;
   /** Tests: a fixed instance id. */
   instanceId?: string;
+  /** Health stores (default: in-memory, per instance). */
+  stats?: StatsStore;
+  circuits?: CircuitStore;
 }
 
 export interface Gateway {
@@ -73,8 +76,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     realProviderIds: () => catalog.providers().filter((p) => p.enabled && p.kind !== "LOCAL").map((p) => p.id),
     defaultModelFor: (providerId) => catalog.defaultModelFor(providerId),
   });
-  const stats = new InMemoryStatsStore();
-  const circuits = new InMemoryCircuitStore();
+  const stats = options.stats ?? new InMemoryStatsStore();
+  const circuits = options.circuits ?? new InMemoryCircuitStore();
   const clock = createSystemClock();
   const router = createRouter({
     catalog: catalogView,
