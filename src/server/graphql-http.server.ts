@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
@@ -9,6 +9,7 @@ import { createGraphQLContext, type CallerPrincipal, type GraphQLContext, type G
 import { formatGraphQLError } from "../graphql/errors.js";
 import type { Logger } from "pino";
 import { drainPlugin, errorLoggingPlugin, rejectHttpSubscriptionsPlugin } from "./apollo.plugins.js";
+import { apolloHardening } from "./graphql-hardening.js";
 
 export interface GraphQLHttpServer {
   apollo: ApolloServer<GraphQLContext>;
@@ -27,11 +28,14 @@ export async function startGraphQLHttpServer(options: {
   onDrain: () => Promise<void>;
   logger: Logger;
 }): Promise<GraphQLHttpServer> {
+  const hardening = apolloHardening({ development: options.development });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: options.development,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, options.development),
+    // Depth, alias, cost, directive and token limits (graphql-armor): refused at validation, before any resolver.
+    validationRules: hardening.validationRules,
     // CSRF prevention stays on (the default): GETs and simple POSTs need a preflight header.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }),
@@ -39,6 +43,7 @@ export async function startGraphQLHttpServer(options: {
       ApolloServerPluginInlineTraceDisabled(),
       rejectHttpSubscriptionsPlugin<GraphQLContext>(),
       errorLoggingPlugin<GraphQLContext>(options.logger),
+      ...(hardening.plugins as ApolloServerPlugin<GraphQLContext>[]),
     ],
   });
   await apollo.start();

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { GraphQLError, GraphQLSchema } from "graphql";
+import { specifiedRules, validate, type GraphQLError, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { createGraphQLContext, type CallerPrincipal, type GraphQLServices } from "../graphql/context.js";
 import { formatGraphQLError } from "../graphql/errors.js";
 import type { KeyAuthenticator } from "./authentication.js";
+import { hardeningValidationRules } from "./graphql-hardening.js";
 import type { AppMetrics } from "./metrics.js";
 
 /** SPEC §8: an unauthenticated graphql-ws socket is closed with this code (not graphql-ws's default 4403). */
@@ -33,15 +34,21 @@ export function startGraphQLWebSocketServer(options: {
   metrics: AppMetrics;
   logger: Logger;
   development: boolean;
+  /** Largest message accepted (default: ws's own). */
+  maxPayloadBytes?: number;
 }): GraphQLWebSocketServer {
   const { authenticator, metrics, development } = options;
-  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql" });
+  // maxPayload: the HTTP body limit applies to WebSocket messages too (ws defaults to 100 MiB).
+  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: "/graphql", maxPayload: options.maxPayloadBytes });
+  const validationRules = [...specifiedRules, ...hardeningValidationRules()];
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((error) => formatGraphQLError(error.toJSON(), error, development));
 
   const cleanup = useServer<Record<string, unknown> | undefined, { principal: CallerPrincipal }>(
     {
       schema: options.schema,
+      // The HTTP endpoint's depth, alias and cost limits apply to subscriptions too.
+      validate: (schema, document) => validate(schema, document, validationRules),
       onConnect: async (context) => {
         const header = connectionAuthorization(context.connectionParams) ?? context.extra.request.headers.authorization;
         const secret = authenticator.parseAuthorization(header);
