@@ -3,8 +3,10 @@
  * abort its signal at once. A plain async generator runs its `finally` only at its next `yield`,
  * which never comes while the upstream is silent (STACK.md pitfall 15).
  */
-export function abortOnReturn<T>(make: (signal: AbortSignal) => AsyncIterable<T>): AsyncIterableIterator<T> {
-  const controller = new AbortController();
+export function abortOnReturn<T>(
+  make: (signal: AbortSignal) => AsyncIterable<T>,
+  controller: AbortController = new AbortController(),
+): AsyncIterableIterator<T> {
   const inner = make(controller.signal)[Symbol.asyncIterator]();
   const stop = () => {
     controller.abort(new Error("subscription ended by the client"));

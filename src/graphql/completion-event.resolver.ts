@@ -34,9 +34,9 @@ export class CompletionFinishedResolver {
 
 @Resolver(() => CompletionFailed)
 export class CompletionFailedResolver {
-  @FieldResolver(() => CompletionRequest, { nullable: true, description: "null when the request was refused before it started." })
-  async request(@Root() event: CompletionFailed, @Ctx() context: GraphQLContext): Promise<CompletionRequestRow | null> {
-    return event.requestId ? context.chat.requestById.load(event.requestId) : null;
+  @FieldResolver(() => CompletionRequest, { description: "The settled request, with the usage consumed before the failure." })
+  async request(@Root() event: CompletionFailed, @Ctx() context: GraphQLContext): Promise<CompletionRequestRow> {
+    return settledRequest(context, event.requestId);
   }
 }
 

@@ -61,12 +61,12 @@ export class CompletionFinished {
   message!: MessageRow | null;
 }
 
-@ObjectType("CompletionFailed")
+@ObjectType("CompletionFailed", { description: "The request failed or was aborted. Requests refused before they start (budget, rate limit, unknown model) are GraphQL errors instead." })
 export class CompletionFailed {
   readonly kind = "CompletionFailed" as const;
 
-  @Field(() => ID, { nullable: true, description: "null when the request was refused before it started (no row is stored then)." })
-  requestId!: string | null;
+  @Field(() => ID)
+  requestId!: string;
 
   @Field(() => String, { description: "BUDGET_EXCEEDED, RATE_LIMITED, NO_ROUTE, NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, UPSTREAM_ERROR..." })
   code!: string;

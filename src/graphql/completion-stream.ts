@@ -1,10 +1,10 @@
 import { AppError } from "../core/model/errors.js";
-import type { CompletionCaller, CompletionEvent as ServiceEvent, SettledCompletion } from "../services/completion/completion.service.js";
-import type { ChatService, Turn, TurnInput } from "../services/conversations/chat.service.js";
+import type { CompletionEvent as ServiceEvent, SettledCompletion } from "../services/completion/completion.service.js";
+import type { Turn } from "../services/conversations/chat.service.js";
 import type { MessageRow } from "../db/schema/index.js";
 import type { CompletionEventRoot, CompletionFailed } from "./completion-event.type.js";
 
-export function failedEvent(requestId: string | null, error: AppError): CompletionFailed {
+export function failedEvent(requestId: string, error: AppError): CompletionFailed {
   return { kind: "CompletionFailed", requestId, code: error.code, message: error.message, retryAfterMs: error.retryAfterMs ?? null };
 }
 
@@ -30,20 +30,12 @@ function toEvent(turn: Turn, event: ServiceEvent, nextIndex: () => number): Comp
 }
 
 /**
- * The `completionStream` source: RouteDecided, TokenDelta (in order), then CompletionFinished or
- * CompletionFailed. A request refused before it starts becomes one CompletionFailed (no row).
- * When the consumer leaves early the signal (aborted by abortOnReturn) stops the upstream; the
- * finally block still reads the service's settled event so the partial answer is stored.
+ * The `completionStream` events of a started turn: RouteDecided, TokenDelta (in order), then
+ * CompletionFinished or CompletionFailed. When the consumer leaves early the turn's signal (aborted
+ * by abortOnReturn) stops the upstream; the finally block still reads the service's settled event
+ * so the partial answer is stored with the ABORTED request.
  */
-export async function* completionEvents(chat: ChatService, caller: CompletionCaller, input: TurnInput): AsyncGenerator<CompletionEventRoot> {
-  let turn: Turn;
-  try {
-    turn = await chat.start(caller, input);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    yield failedEvent(null, error);
-    return;
-  }
+export async function* completionEvents(turn: Turn): AsyncGenerator<CompletionEventRoot> {
   const iterator = turn.events[Symbol.asyncIterator]();
   let index = 0;
   const nextIndex = () => index++;

@@ -9,11 +9,15 @@ import { CompletionInput } from "./completion.input.js";
 import { completionEvents } from "./completion-stream.js";
 import type { GraphQLContext } from "./context.js";
 
-function subscribeToCompletion({ args, context }: SubscribeResolverData<unknown, ArgsDictionary, GraphQLContext>): AsyncIterable<CompletionEventRoot> {
+/**
+ * Starts the turn before returning the stream, so a refused request (NOT_FOUND, BUDGET_EXCEEDED,
+ * RATE_LIMITED...) is a GraphQL error with extensions.code, and unsubscribing aborts its signal.
+ */
+async function subscribeToCompletion({ args, context }: SubscribeResolverData<unknown, ArgsDictionary, GraphQLContext>): Promise<AsyncIterable<CompletionEventRoot>> {
   const input = args.input as CompletionInput;
-  const chat = chatServices(context).chat;
-  const caller = callerOf(context);
-  return abortOnReturn((signal) => completionEvents(chat, caller, turnInputOf(input, true, signal)));
+  const controller = new AbortController();
+  const turn = await chatServices(context).chat.start(callerOf(context), turnInputOf(input, true, controller.signal));
+  return abortOnReturn(() => completionEvents(turn), controller);
 }
 
 @Resolver()
