@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
-import { expect } from "vitest";
 import { loadConfig } from "../../../src/config/config.js";
 import { startApp, type RunningApp } from "../../../src/server/app.js";
 import { REDACTED_PATHS } from "../../../src/server/logger.js";
@@ -66,12 +65,27 @@ function child(databaseUrl: string, env: Record<string, string>): Promise<Instan
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  process_.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  process_.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => process_.once("exit", () => resolve()));
   const urlOf = () => /listening on (http:\/\/\S+?)[\s,]/.exec(output)?.[1];
+  const exited = new Promise<void>((resolve) => process_.once("exit", () => resolve()));
+  // Resolves on the line that announces the URL (an event, not a timer); fails if the process dies first.
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`peer did not start within 90 s:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (urlOf()) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    process_.stdout!.on("data", onData);
+    process_.stderr!.on("data", onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`peer exited before listening:\n${output}`));
+    });
+  });
   return (async () => {
-    await expect.poll(urlOf, { timeout: 90_000, interval: 100 }).toBeTruthy();
+    await listening;
     return {
       url: urlOf()!,
       kind: "process" as const,
