@@ -9,6 +9,8 @@ export const CODEGEN_CONFIG: CodegenConfig = {
   schema: "schema/schema.graphql",
   documents: ["examples/documents/**/*.graphql"],
   ignoreNoDocuments: false,
+  // ESM with NodeNext resolution: relative imports need the .js suffix.
+  emitLegacyCommonJSImports: false,
   generates: {
     "examples/generated/": {
       preset: "client",
