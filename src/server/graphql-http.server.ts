@@ -36,6 +36,7 @@ export async function startGraphQLHttpServer(options: {
     formatError: (formatted, error) => formatGraphQLError(formatted, error, options.development),
     // Depth, alias, cost, directive and token limits (graphql-armor): refused at validation, before any resolver.
     validationRules: hardening.validationRules,
+    parseOptions: hardening.parseOptions,
     // CSRF prevention stays on (the default): GETs and simple POSTs need a preflight header.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import { specifiedRules, validate, type GraphQLError, type GraphQLSchema } from "graphql";
+import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -48,7 +48,11 @@ export function startGraphQLWebSocketServer(options: {
     {
       schema: options.schema,
       // The HTTP endpoint's depth, alias and cost limits apply to subscriptions too.
-      validate: (schema, document) => validate(schema, document, validationRules),
+      // Coded like Apollo's, so the error formatter passes them through instead of masking them.
+      validate: (schema, document) =>
+        validate(schema, document, validationRules).map(
+          (error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: "GRAPHQL_VALIDATION_FAILED" } }),
+        ),
       onConnect: async (context) => {
         const header = connectionAuthorization(context.connectionParams) ?? context.extra.request.headers.authorization;
         const secret = authenticator.parseAuthorization(header);

@@ -237,10 +237,17 @@ async function drainOutcome(iterator: AsyncIterator<RouterEvent>, plan: RoutePla
   };
 }
 
+/** Far above the largest output limit of any model (~128k today); a larger maxTokens is bad input. */
+export const MAX_OUTPUT_TOKENS = 10_000_000;
+
 function validateRequest(request: ChatRequest): void {
   if (request.messages.length === 0) throw new AppError("BAD_USER_INPUT", "messages must not be empty");
   if (request.maxOutputTokens !== undefined && (!Number.isInteger(request.maxOutputTokens) || request.maxOutputTokens < 1)) {
     throw new AppError("BAD_USER_INPUT", "maxTokens must be a positive integer");
+  }
+  // Above any model's output limit: the caller's mistake (400), not a routing failure (NO_ROUTE 503).
+  if (request.maxOutputTokens !== undefined && request.maxOutputTokens > MAX_OUTPUT_TOKENS) {
+    throw new AppError("BAD_USER_INPUT", `maxTokens must be at most ${MAX_OUTPUT_TOKENS}`);
   }
   if (request.temperature !== undefined && (request.temperature < 0 || request.temperature > 2)) {
     throw new AppError("BAD_USER_INPUT", "temperature must be between 0 and 2");
