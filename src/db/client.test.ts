@@ -1,3 +1,4 @@
+import { readJournal, resolveMigrationsFolder } from "./migrations-folder.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,7 +63,7 @@ describe("openDatabase (test database)", () => {
       expect(second.driver).toBe("pg");
       expect(await second.migrationsApplied()).toBe(true);
       const rows = await executeRows(second.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect(rows[0]!.n).toBe(1);
+      expect(rows[0]!.n).toBe(readJournal(resolveMigrationsFolder()).length);
       // Cross-connection NOTIFY: what cache invalidation between instances relies on.
       const received: string[] = [];
       const unlisten = await second.listen("sy_cross", (payload) => received.push(payload));
@@ -126,7 +127,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))("openDatabase on a PGlite dat
     try {
       expect(await reopened.migrationsApplied()).toBe(true);
       const rows = await executeRows(reopened.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect(rows[0]!.n).toBe(1);
+      expect(rows[0]!.n).toBe(readJournal(resolveMigrationsFolder()).length);
       const kept = await reopened.db.select().from(apiKeys);
       expect(kept.map((row) => row.name)).toEqual(["kept"]);
     } finally {
