@@ -18,6 +18,7 @@ import { createGateway, type Gateway } from "../services/gateway/gateway.js";
 import { createInvalidationBus } from "../services/invalidation/invalidation-bus.js";
 import { startGatewaySync } from "../services/invalidation/gateway-sync.js";
 import { requireApiKey } from "./authentication.js";
+import { toApiKey } from "../graphql/admin.mapping.js";
 import { catalogReader } from "./catalog.wiring.js";
 import { sendApiError } from "./error-responses.js";
 import { startGraphQLHttpServer } from "./graphql-http.server.js";
@@ -132,6 +133,13 @@ async function compose(
     circuits: gateway.circuits,
     chat,
     admin,
+    // `me` shows the caller's own budget (spent, reserved, resets) and limits.
+    apiKeys: {
+      getKey: async (id) => {
+        const view = await admin.apiKeys.get(id);
+        return view ? toApiKey(view) : null;
+      },
+    },
     now: () => Date.now(),
   };
   const schema = await buildFederatedSchema();
@@ -139,7 +147,16 @@ async function compose(
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
-  const webSockets = startGraphQLWebSocketServer({ httpServer, schema, services, authenticator: apiKeys, metrics, logger, development: config.development });
+  const webSockets = startGraphQLWebSocketServer({
+    httpServer,
+    schema,
+    services,
+    authenticator: apiKeys,
+    metrics,
+    logger,
+    development: config.development,
+    maxPayloadBytes: config.bodyLimitBytes,
+  });
   const graphql = await startGraphQLHttpServer({
     httpServer,
     schema,

@@ -115,6 +115,10 @@ describe("keys", () => {
     expect((listed.body.data?.apiKeys as { id: string }[]).some((key) => key.id === payload.apiKey.id)).toBe(true);
     const allowed = await chat(url, payload.secret, { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
     expect(allowed.status).toBe(200);
+    // The key sees its own budget and limits through `me`; the spend shows once the request settled.
+    await expect
+      .poll(async () => ((await gql(url, payload.secret, "{ me { requestsPerMinute budget { spentUsd reservedUsd period } } }")).body.data?.me as { budget: { spentUsd: number } }).budget.spentUsd)
+      .toBeGreaterThan(0);
     const outside = await chat(url, payload.secret, { model: "local/echo", messages: [{ role: "user", content: "hi" }] });
     expect(outside.status).toBe(403);
   });

@@ -47,9 +47,16 @@ describe(`two instances on one database (${process.env.DATABASE_URL ? "two proce
     const key = await createKey(cluster.primary.url, { name: "tpm", tokensPerMinute: 30 });
     cluster.upstream.script({ type: "reply", chunks: ["a"], usage: { inputTokens: 20, outputTokens: 15 } });
     expect((await chat(instances[0].url, key.secret, { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "x" }] })).status).toBe(200);
-    const next = await chat(instances[1].url, key.secret, hello(1));
-    expect(next.status).toBe(429);
-    expect(Number(next.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Tokens are charged when the request settles, just after its response: poll for the refusal.
+    let refused: Awaited<ReturnType<typeof chat>> | null = null;
+    await expect
+      .poll(async () => {
+        const next = await chat(instances[1].url, key.secret, hello(1));
+        if (next.status === 429) refused = next;
+        return next.status;
+      }, { timeout: 2_000, interval: 10 })
+      .toBe(429);
+    expect(Number(refused!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 
   it("a route change made on one instance applies on the other within one second", async () => {
