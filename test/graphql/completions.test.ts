@@ -102,10 +102,16 @@ describe("completionStream over graphql-ws", () => {
     expect(performance.now() - unsubscribed).toBeLessThan(100);
     await client.dispose();
 
-    await expect
-      .poll(async () => (await server.chat.requests.byIds({ keyId: "", role: "ADMIN" }, [requestId]))[0]?.status, { timeout: 5_000 })
-      .toBe("ABORTED");
-    const [row] = await server.chat.requests.byIds({ keyId: "", role: "ADMIN" }, [requestId]);
+    const aborted = async () => {
+      const data = await graphqlData<{ completionRequests: { edges: { node: { id: string; status: string; usageSource: string; outputTokens: number } }[] } }>(
+        server.url,
+        server.adminKey,
+        `{ completionRequests(first: 50, filter: { status: ABORTED }) { edges { node { id status usageSource outputTokens } } } }`,
+      );
+      return data.completionRequests.edges.map((edge) => edge.node).find((node) => node.id === requestId);
+    };
+    await expect.poll(async () => (await aborted())?.status, { timeout: 5_000 }).toBe("ABORTED");
+    const row = await aborted();
     expect(row?.usageSource).toBe("ESTIMATED");
     expect(row?.outputTokens).toBeGreaterThan(0);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sumUsd } from "../../src/core/pricing/money.js";
 import { graphqlData } from "../support/graphql-client.js";
+import { createApiKey } from "../support/start-gateway.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 import type { FakeUpstream } from "../support/fake-upstreams/index.js";
 import { startFakeOpenAI, startGraphQLGateway, type GraphQLGateway } from "./start-graphql-gateway.js";
@@ -17,7 +18,7 @@ let appKey: string;
 beforeAll(async () => {
   [database, openai] = await Promise.all([createTestDatabase(), startFakeOpenAI()]);
   server = await startGraphQLGateway(database, openai);
-  appKey = (await server.gateway.apiKeys.createKey({ name: "app", role: "APP" })).secret;
+  appKey = (await createApiKey(server.url, server.adminKey, { name: "app", role: "APP" })).secret;
 });
 
 afterAll(async () => {

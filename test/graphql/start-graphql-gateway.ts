@@ -1,18 +1,11 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { loadConfig, type AppConfig } from "../../src/config/config.js";
 import type { Database } from "../../src/db/client.js";
-import type { GraphQLServices } from "../../src/graphql/context.js";
-import { buildFederatedSchema } from "../../src/graphql/schema.js";
-import { requireApiKey } from "../../src/server/authentication.js";
-import { catalogReader } from "../../src/server/catalog.wiring.js";
-import { startGraphQLHttpServer } from "../../src/server/graphql-http.server.js";
-import { startGraphQLWebSocketServer } from "../../src/server/graphql-ws.server.js";
-import { createMetrics } from "../../src/server/metrics.js";
-import { createChatServices, type ChatServices } from "../../src/services/conversations/chat-services.js";
-import { createGateway, type Gateway } from "../../src/services/gateway/gateway.js";
+import { startApp, type RunningApp } from "../../src/server/app.js";
+import type { Gateway } from "../../src/services/gateway/gateway.js";
 import { startFakeOpenAI, type FakeUpstream } from "../support/fake-upstreams/index.js";
 
 export const ADMIN_KEY = "sy-test-admin-key-for-graphql-tests-0123456789";
@@ -21,69 +14,49 @@ export interface GraphQLGateway {
   url: string;
   adminKey: string;
   gateway: Gateway;
-  chat: ChatServices;
+  app: RunningApp;
   config: AppConfig;
-  /** Stops HTTP + graphql-ws and the gateway; leaves the database open (the caller owns it). */
+  /** Stops the app (HTTP, graphql-ws, gateway); leaves the database open (the caller owns it). */
   close(): Promise<void>;
 }
 
 /**
- * The GraphQL API (Apollo over HTTP + graphql-ws) on the gateway runtime, on an ephemeral port.
- * It composes the same pieces as the app's startApp (which the lead is wiring to the gateway);
- * the caller brings the database so a test can restart on the same data.
+ * The real app (startApp) with a fake OpenAI upstream configured through OPENAI_API_KEY / OPENAI_BASE_URL,
+ * on an ephemeral port. The caller brings the database so a test can restart on the same data.
  */
 export async function startGraphQLGateway(database: Database, openai: FakeUpstream, env: Record<string, string> = {}): Promise<GraphQLGateway> {
+  const dataDir = await mkdtemp(join(tmpdir(), "sy-graphql-"));
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     SWITCHYARD_ADMIN_KEY: ADMIN_KEY,
-    SWITCHYARD_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
+    SWITCHYARD_DATA_DIR: dataDir,
     OPENAI_API_KEY: "sk-fake",
     OPENAI_BASE_URL: openai.baseUrl,
     SWITCHYARD_LOCAL_TOKEN_DELAY_MS: "0",
+    ...(process.env.TEST_GRAPHQL_DEVELOPMENT === "1" ? { NODE_ENV: "development" } : {}),
     ...env,
   });
-  const logger = pino({ level: config.logLevel });
-  const gateway = await createGateway({ config, database, logger });
-  await gateway.apiKeys.ensureAdminKey(config.adminKey);
-  const chat = createChatServices({ database, completions: gateway.completions, router: gateway.router });
-  const services: GraphQLServices = {
-    catalog: catalogReader(gateway.catalog),
-    entities: {},
-    stats: gateway.stats,
-    circuits: gateway.circuits,
-    chat,
-    now: () => Date.now(),
-  };
-  const schema = await buildFederatedSchema();
-  const metrics = createMetrics();
-  const app = express();
-  const httpServer: Server = createServer(app);
-  const webSockets = startGraphQLWebSocketServer({ httpServer, schema, services, authenticator: gateway.apiKeys, metrics, logger, development: process.env.TEST_GRAPHQL_DEVELOPMENT === "1" });
-  const graphql = await startGraphQLHttpServer({
-    httpServer,
-    schema,
-    services,
-    development: process.env.TEST_GRAPHQL_DEVELOPMENT === "1",
-    introspection: true,
-    shutdownTimeoutMs: 2_000,
-    onDrain: () => webSockets.dispose(),
-    logger,
-  });
-  app.use("/graphql", requireApiKey(gateway.apiKeys, metrics), express.json(), graphql.handler);
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  const { port } = httpServer.address() as AddressInfo;
+  let app: RunningApp;
+  try {
+    app = await startApp(config, { database, logger: pino({ level: config.logLevel }) });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: app.url,
     adminKey: ADMIN_KEY,
-    gateway,
-    chat,
+    gateway: app.gateway,
+    app,
     config,
-    async close() {
-      await graphql.apollo.stop();
-      await gateway.close();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await rm(dataDir, { recursive: true, force: true });
+      })()),
   };
 }
 

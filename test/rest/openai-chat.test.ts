@@ -1,25 +1,14 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completionRequests, routes } from "../../src/db/schema/index.js";
-import { AppError } from "../../src/core/model/errors.js";
-import type { AdmissionControl } from "../../src/services/completion/admission.js";
-import { startGatewayWithFakes, type StartedGateway } from "../support/start-gateway.js";
 import { eq } from "drizzle-orm";
+import { completionRequests } from "../../src/db/schema/index.js";
+import { createApiKey, startGatewayWithFakes, upsertRoute, type StartedGateway } from "../support/start-gateway.js";
 
 let gw: StartedGateway;
 let client: OpenAI;
 
-/** Keys named "broke" are over budget; keys named "busy" are rate limited (the AdmissionControl port). */
-const admission: AdmissionControl = {
-  async admit(principal) {
-    if (principal.name === "broke") throw new AppError("BUDGET_EXCEEDED", "Budget of 1.00 USD exhausted for this month.");
-    if (principal.name === "busy") throw new AppError("RATE_LIMITED", "Too many requests.", { retryAfterMs: 7_000 });
-    return { settle: async () => {} };
-  },
-};
-
 beforeAll(async () => {
-  gw = await startGatewayWithFakes({ keepAliveMs: 50, admission });
+  gw = await startGatewayWithFakes();
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.adminKey, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -135,7 +124,7 @@ describe("POST /v1/chat/completions (OpenAI SDK)", () => {
   });
 
   it("fails over to the next target of a route when the first upstream fails", async () => {
-    await gw.database.db.insert(routes).values({
+    await upsertRoute(gw.url, gw.adminKey, {
       name: "two",
       strategy: "FALLBACK",
       targets: [
@@ -143,7 +132,6 @@ describe("POST /v1/chat/completions (OpenAI SDK)", () => {
         { model: "anthropic/claude-sonnet-4-5", weight: 1, priority: 1 },
       ],
     });
-    await gw.gateway.routes.reload();
     gw.fakes.openai.script({ type: "error", status: 500, message: "boom" });
     gw.fakes.anthropic.script({ type: "reply", chunks: ["rescued"] });
     const { data, response } = await client.chat.completions.create({ model: "route:two", messages: user("help") }).withResponse();
@@ -177,17 +165,37 @@ describe("errors as the OpenAI SDK's typed errors", () => {
     expect((many as Error).message).toMatch(/n > 1/);
   });
 
-  it("402 over budget and 429 with Retry-After when rate limited (AdmissionControl)", async () => {
-    const broke = await gw.gateway.apiKeys.createKey({ name: "broke", role: "APP" });
-    const busy = await gw.gateway.apiKeys.createKey({ name: "busy", role: "APP" });
+  it("402 over a real budget, before any upstream call", async () => {
+    // gpt-4o-mini reserves prompt + 1,024 output tokens (~$0.0006): more than this whole budget.
+    const broke = await createApiKey(gw.url, gw.adminKey, { name: "broke", budgetUsd: 0.00001, budgetPeriod: "MONTH" });
     const brokeClient = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: broke.secret, maxRetries: 0 });
+    const before = gw.fakes.openai.requests.length;
     const budget = await brokeClient.chat.completions.create({ model: "openai/gpt-4o-mini", messages: user("x") }).catch((error: unknown) => error);
     expect(budget).toBeInstanceOf(OpenAI.APIError);
     expect(budget).toMatchObject({ status: 402, code: "budget_exceeded" });
+    expect(gw.fakes.openai.requests.length).toBe(before);
+    // A small maxTokens fits in a small budget (the reservation follows the request).
+    const roomy = await createApiKey(gw.url, gw.adminKey, { name: "roomy", budgetUsd: 0.001, budgetPeriod: "DAY" });
+    const roomyClient = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: roomy.secret, maxRetries: 0 });
+    gw.fakes.openai.script({ type: "reply", chunks: ["fits"], usage: { inputTokens: 5, outputTokens: 1 } });
+    const fits = await roomyClient.chat.completions.create({ model: "openai/gpt-4o-mini", messages: user("x"), max_tokens: 10 });
+    expect(fits.choices[0]?.message.content).toBe("fits");
+  });
+
+  it("429 with Retry-After over a real requests-per-minute limit", async () => {
+    const busy = await createApiKey(gw.url, gw.adminKey, { name: "busy", requestsPerMinute: 1 });
     const busyClient = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: busy.secret, maxRetries: 0 });
+    gw.fakes.openai.script({ type: "reply", chunks: ["first"] });
+    const first = await busyClient.chat.completions.create({ model: "openai/gpt-4o-mini", messages: user("x") });
+    expect(first.choices[0]?.message.content).toBe("first");
+    const before = gw.fakes.openai.requests.length;
     const limited = await busyClient.chat.completions.create({ model: "openai/gpt-4o-mini", messages: user("x") }).catch((error: unknown) => error);
     expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get("retry-after")).toBe("7");
+    expect(limited).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
+    const retryAfter = Number((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(gw.fakes.openai.requests.length).toBe(before);
   });
 
   it("upstream 429 on the only candidate surfaces as 429 with the upstream's Retry-After", async () => {
@@ -220,7 +228,8 @@ describe("SSE details over raw HTTP", () => {
     });
 
   it("sends keep-alive comments while the first token is slow, and [DONE] at the end", async () => {
-    gw.fakes.openai.script({ type: "reply", chunks: ["late"], firstChunkDelayMs: 300 });
+    // The app's keep-alive period is 5 s (not configurable through startApp): wait just past one.
+    gw.fakes.openai.script({ type: "reply", chunks: ["late"], firstChunkDelayMs: 5_300 });
     const response = await post({ model: "openai/gpt-4o-mini", messages: user("x"), stream: true });
     const text = await response.text();
     expect(text.startsWith(": keep-alive\n\n")).toBe(true);

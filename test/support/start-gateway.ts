@@ -1,49 +1,49 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import express from "express";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
-import { loadConfig } from "../../src/config/config.js";
-import type { Database } from "../../src/db/client.js";
-import { createAnthropicRouter, createOpenAIRouter } from "../../src/http/index.js";
-import { requireApiKey } from "../../src/server/authentication.js";
-import { requestContext } from "../../src/server/request-context.js";
-import { createMetrics } from "../../src/server/metrics.js";
-import type { AdmissionControl } from "../../src/services/completion/admission.js";
-import { createGateway, type Gateway } from "../../src/services/gateway/gateway.js";
+import { loadConfig, type AppConfig } from "../../src/config/config.js";
+import { startApp, type RunningApp } from "../../src/server/app.js";
+import type { Gateway } from "../../src/services/gateway/gateway.js";
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeUpstream } from "./fake-upstreams/index.js";
-import { createTestDatabase } from "./test-database.js";
+import { graphqlData } from "./graphql-client.js";
+import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface StartedGateway {
   /** `http://127.0.0.1:port` — the OpenAI SDK takes `${url}/v1`, the Anthropic SDK `url`. */
   url: string;
   adminKey: string;
-  database: Database;
+  database: TestDatabase;
+  /** The services layer of the running app (read-only use in tests: registries, router). */
   gateway: Gateway;
+  app: RunningApp;
+  config: AppConfig;
   fakes: { openai: FakeUpstream; anthropic: FakeUpstream; gemini: FakeUpstream };
   close(): Promise<void>;
+}
+
+export interface StartGatewayOptions {
+  /** Extra environment for the app (wins over the defaults below). */
+  env?: Record<string, string>;
 }
 
 const ADMIN_KEY = "sy-test-admin-key-for-rest-tests-0123456789";
 
 /**
- * The gateway with fake OpenAI, Anthropic and Gemini upstreams configured through the SPEC's env vars,
- * on a fresh test database, listening on an ephemeral port.
+ * The real app (startApp: admission control, invalidation bus, admin services, REST and GraphQL) with fake
+ * OpenAI, Anthropic and Gemini upstreams configured through the SPEC's env vars, on a fresh test database
+ * (PGlite, or a throw-away database on DATABASE_URL's server), listening on an ephemeral port.
  */
-export interface StartGatewayOptions {
-  keepAliveMs?: number;
-  env?: Record<string, string>;
-  /** Budgets / rate limits port (until the token-management services are wired in the app). */
-  admission?: AdmissionControl;
-}
-
 export async function startGatewayWithFakes(options: StartGatewayOptions = {}): Promise<StartedGateway> {
   const [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
+  const dataDir = await mkdtemp(join(tmpdir(), "sy-rest-"));
+  const closeFakes = () => Promise.all([openai.close(), anthropic.close(), gemini.close()]);
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     SWITCHYARD_ADMIN_KEY: ADMIN_KEY,
-    SWITCHYARD_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
+    SWITCHYARD_DATA_DIR: dataDir,
     OPENAI_API_KEY: "sk-fake",
     OPENAI_BASE_URL: openai.baseUrl,
     ANTHROPIC_API_KEY: "sk-ant-fake",
@@ -54,29 +54,66 @@ export async function startGatewayWithFakes(options: StartGatewayOptions = {}): 
     ...options.env,
   });
   const database = await createTestDatabase();
-  const logger = pino({ level: config.logLevel });
-  const gateway = await createGateway({ config, database, logger, admission: options.admission });
-  await gateway.apiKeys.ensureAdminKey(config.adminKey);
-  const metrics = createMetrics();
-  const app = express();
-  const deps = { completions: gateway.completions, catalog: gateway.catalog, routes: gateway.routes, keepAliveMs: options.keepAliveMs };
-  app.use(requestContext(logger, metrics));
-  app.use("/v1", requireApiKey(gateway.apiKeys, metrics), createOpenAIRouter(deps), createAnthropicRouter(deps));
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  let app: RunningApp;
+  try {
+    app = await startApp(config, { database, logger: pino({ level: config.logLevel }) });
+  } catch (error) {
+    await database.dispose();
+    await closeFakes();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: app.url,
     adminKey: ADMIN_KEY,
     database,
-    gateway,
+    gateway: app.gateway,
+    app,
+    config,
     fakes: { openai, anthropic, gemini },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await gateway.close();
-      await database.dispose();
-      await Promise.all([openai.close(), anthropic.close(), gemini.close()]);
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await database.dispose();
+        await closeFakes();
+        await rm(dataDir, { recursive: true, force: true });
+      })()),
   };
+}
+
+/** Admin-facing inputs of `createApiKey` (schema/schema.graphql `CreateApiKeyInput`). */
+export interface ApiKeyInput {
+  name: string;
+  role?: "ADMIN" | "APP";
+  allowedModels?: string[];
+  budgetUsd?: number;
+  budgetPeriod?: "DAY" | "MONTH" | "TOTAL";
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+}
+
+/** Creates a gateway key the way an admin does: the `createApiKey` mutation. Returns its id and one-time secret. */
+export async function createApiKey(url: string, adminKey: string, input: ApiKeyInput): Promise<{ id: string; secret: string }> {
+  const data = await graphqlData<{ createApiKey: { apiKey: { id: string }; secret: string } }>(
+    url,
+    adminKey,
+    `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } secret } }`,
+    { input: { role: "APP", ...input } },
+  );
+  return { id: data.createApiKey.apiKey.id, secret: data.createApiKey.secret };
+}
+
+/** Creates or replaces a route the way an admin does: the `upsertRoute` mutation. */
+export async function upsertRoute(
+  url: string,
+  adminKey: string,
+  input: { name: string; strategy: string; targets: { model: string; weight?: number; priority?: number }[]; maxAttempts?: number },
+): Promise<{ id: string; name: string }> {
+  const data = await graphqlData<{ upsertRoute: { id: string; name: string } }>(
+    url,
+    adminKey,
+    `mutation($input: UpsertRouteInput!) { upsertRoute(input: $input) { id name } }`,
+    { input },
+  );
+  return data.upsertRoute;
 }
