@@ -17,6 +17,8 @@ export interface AppConfig {
   dataDir: string;
   adminKey: string | null;
   secretKey: string | null;
+  /** SWITCHYARD_SECRET_KEY_PREVIOUS: former keys (comma-separated), for rotation: credentials are re-encrypted on start. */
+  previousSecretKeys: string[];
   redisUrl: string | null;
   metricsToken: string | null;
   development: boolean;
@@ -93,6 +95,7 @@ const envSchema = z.object({
   SWITCHYARD_DATA_DIR: optionalString.transform((value) => value ?? "./data"),
   SWITCHYARD_ADMIN_KEY: optionalString,
   SWITCHYARD_SECRET_KEY: optionalString,
+  SWITCHYARD_SECRET_KEY_PREVIOUS: optionalString,
   REDIS_URL: url(["redis:", "rediss:"], "a redis:// or rediss:// URL"),
   SWITCHYARD_METRICS_TOKEN: optionalString,
   NODE_ENV: optionalString,
@@ -133,6 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: parsed.SWITCHYARD_DATA_DIR,
     adminKey: parsed.SWITCHYARD_ADMIN_KEY,
     secretKey: parsed.SWITCHYARD_SECRET_KEY,
+    previousSecretKeys: (parsed.SWITCHYARD_SECRET_KEY_PREVIOUS ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter((key) => key !== ""),
     redisUrl: parsed.REDIS_URL,
     metricsToken: parsed.SWITCHYARD_METRICS_TOKEN,
     development: parsed.NODE_ENV === "development",

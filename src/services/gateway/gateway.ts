@@ -18,7 +18,8 @@ import { RequestLog } from "../completion/request-log.js";
 import { InstanceHeartbeat } from "../instances/instance-heartbeat.js";
 import { ProviderRegistry } from "../providers/provider-registry.js";
 import { RouteRegistry } from "../routes/route-registry.js";
-import { SecretBox, loadOrCreateSecretKey } from "../secrets/index.js";
+import { SecretBox, loadOrCreateSecretKey, parseSecretKey } from "../secrets/index.js";
+import { rotateProviderCredentials } from "../providers/credential-rotation.js";
 import { CatalogRouterView } from "./catalog-view.js";
 
 export interface GatewayOptions {
@@ -62,6 +63,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const instanceId = options.instanceId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   const secretKey = await loadOrCreateSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }, (message) => logger.warn(message));
   const secrets = new SecretBox(secretKey);
+  if (config.previousSecretKeys.length > 0) {
+    const previous = config.previousSecretKeys.map((key) => new SecretBox(parseSecretKey(key)));
+    const rotation = await rotateProviderCredentials(database, secrets, previous);
+    logger.info({ rotated: rotation.rotated, unreadable: rotation.unreadable }, "provider credentials checked against SWITCHYARD_SECRET_KEY_PREVIOUS");
+  }
   const providers = new ProviderRegistry({
     database,
     secrets,
