@@ -29,6 +29,8 @@ export interface AppConfig {
   introspection: boolean;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** SWITCHYARD_SSE_KEEPALIVE_MS: keep-alive comment / ping period on REST streams while the first token is awaited. */
+  sseKeepAliveMs: number;
   providers: ProviderEnvConfig[];
 }
 
@@ -111,6 +113,7 @@ const envSchema = z.object({
   SWITCHYARD_INTROSPECTION: onOff(true),
   SWITCHYARD_BODY_LIMIT: integer(4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   SWITCHYARD_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  SWITCHYARD_SSE_KEEPALIVE_MS: integer(5_000, 10, 600_000),
   OPENAI_BASE_URL: httpUrl,
   ANTHROPIC_BASE_URL: httpUrl,
   GEMINI_BASE_URL: httpUrl,
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: parsed.SWITCHYARD_INTROSPECTION,
     bodyLimitBytes: parsed.SWITCHYARD_BODY_LIMIT,
     shutdownTimeoutMs: parsed.SWITCHYARD_SHUTDOWN_TIMEOUT_MS,
+    sseKeepAliveMs: parsed.SWITCHYARD_SSE_KEEPALIVE_MS,
     providers: providersFromEnv(env, parsed.SWITCHYARD_LOCAL_PROVIDER),
   };
 }

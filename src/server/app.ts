@@ -179,6 +179,7 @@ async function compose(
     catalog: { models: (filter?: { enabled?: boolean }) => catalog.models(filter) },
     routes: gateway.routes,
     bodyLimitBytes: config.bodyLimitBytes,
+    keepAliveMs: config.sseKeepAliveMs,
   };
   app.use("/v1", authenticate, json, createOpenAIRouter(restDeps), createAnthropicRouter(restDeps));
   app.use("/v1", (request, response) => {

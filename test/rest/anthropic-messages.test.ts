@@ -120,8 +120,8 @@ describe("errors in Anthropic's format", () => {
   });
 
   it("sends message_start and pings while the first token is slow", async () => {
-    // The app's keep-alive period is 5 s (not configurable through startApp): wait just past one.
-    gw.fakes.anthropic.script({ type: "reply", chunks: ["late"], firstChunkDelayMs: 5_300 });
+    // The harness sets SWITCHYARD_SSE_KEEPALIVE_MS=150: a 400 ms wait spans at least two periods.
+    gw.fakes.anthropic.script({ type: "reply", chunks: ["late"], firstChunkDelayMs: 400 });
     const response = await fetch(`${gw.url}/v1/messages`, {
       method: "POST",
       headers: { "x-api-key": gw.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },

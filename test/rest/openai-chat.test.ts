@@ -228,8 +228,8 @@ describe("SSE details over raw HTTP", () => {
     });
 
   it("sends keep-alive comments while the first token is slow, and [DONE] at the end", async () => {
-    // The app's keep-alive period is 5 s (not configurable through startApp): wait just past one.
-    gw.fakes.openai.script({ type: "reply", chunks: ["late"], firstChunkDelayMs: 5_300 });
+    // The harness sets SWITCHYARD_SSE_KEEPALIVE_MS=150: a 400 ms wait spans at least two periods.
+    gw.fakes.openai.script({ type: "reply", chunks: ["late"], firstChunkDelayMs: 400 });
     const response = await post({ model: "openai/gpt-4o-mini", messages: user("x"), stream: true });
     const text = await response.text();
     expect(text.startsWith(": keep-alive\n\n")).toBe(true);

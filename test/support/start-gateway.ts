@@ -51,6 +51,7 @@ export async function startGatewayWithFakes(options: StartGatewayOptions = {}): 
     GEMINI_API_KEY: "gem-fake",
     GEMINI_BASE_URL: gemini.baseUrl,
     SWITCHYARD_LOCAL_TOKEN_DELAY_MS: "0",
+    SWITCHYARD_SSE_KEEPALIVE_MS: "150",
     ...options.env,
   });
   const database = await createTestDatabase();
