@@ -2,7 +2,7 @@ import type { ChatRequest } from "../../core/model/chat-request.js";
 import type { GenerateResult, StreamPart } from "../../core/model/stream-part.js";
 import type { CallOptions, LanguageModel, ProviderAdapter } from "../../core/ports/language-model.js";
 import { errorFromThrown } from "../shared/error-mapping.js";
-import { HttpClient, joinUrl } from "../shared/http-client.js";
+import { HttpClient, jsonRequest } from "../shared/http-client.js";
 import type { HttpRequest } from "../shared/http-client.js";
 import { asArray, asObject, asString, ignoredPassthroughWarning } from "../shared/json.js";
 import { readSseEvents } from "../shared/sse.js";
@@ -71,13 +71,7 @@ export class AnthropicProvider implements ProviderAdapter {
   }
 
   httpRequest(path: string, body: Record<string, unknown> | undefined, options: CallOptions): HttpRequest {
-    return {
-      method: body ? "POST" : "GET",
-      url: joinUrl(this.options.baseUrl, path),
-      headers: options.headers ? { ...this.headers, ...options.headers } : this.headers,
-      body: body ? JSON.stringify(body) : undefined,
-      signal: options.signal,
-    };
+    return jsonRequest(this.options.baseUrl, path, this.headers, body, options);
   }
 
   /** GET {base}/v1/models. */

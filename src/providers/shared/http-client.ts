@@ -96,6 +96,23 @@ export class HttpClient {
   }
 }
 
+/** A JSON POST (with a body) or GET (without) to `baseUrl + path`, with per-call headers layered on the provider's. */
+export function jsonRequest(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Record<string, unknown> | undefined,
+  options: { headers?: Record<string, string>; signal?: AbortSignal },
+): HttpRequest {
+  return {
+    method: body ? "POST" : "GET",
+    url: joinUrl(baseUrl, path),
+    headers: options.headers ? { ...headers, ...options.headers } : headers,
+    body: body ? JSON.stringify(body) : undefined,
+    signal: options.signal,
+  };
+}
+
 /** Joins a base URL and a path without doubling or dropping slashes. */
 export function joinUrl(baseUrl: string, path: string): string {
   const base = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl;
