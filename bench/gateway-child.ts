@@ -1,0 +1,37 @@
+/**
+ * The gateway as the benchmark runs it: the real app (`startApp`) in its own process, so its CPU time
+ * can be read from /proc/<pid>/stat. It answers the harness over the IPC channel: event-loop delay
+ * (perf_hooks histogram, reset on each read) and memory. Nothing here changes the app's hot path.
+ */
+import "reflect-metadata";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { loadConfig } from "../src/config/config.js";
+import { startApp } from "../src/server/app.js";
+
+interface Message { type?: string; id?: number }
+
+const config = loadConfig(process.env);
+const app = await startApp(config);
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
+const ms = (nanoseconds: number) => Math.round(nanoseconds / 1e4) / 100;
+function stats() {
+  const histogram = { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max), meanMs: ms(loop.mean) };
+  loop.reset();
+  return { eventLoop: histogram, memory: process.memoryUsage() };
+}
+
+process.send?.({ type: "ready", url: app.url, pid: process.pid, driver: app.database.driver, adminKey: app.generatedAdminKey });
+process.on("message", (message: Message) => {
+  if (message.type === "stats") {
+    process.send?.({ type: "stats", id: message.id, ...stats() });
+  } else if (message.type === "gc") {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    process.send?.({ type: "gc", id: message.id, collected: gc !== undefined });
+  } else if (message.type === "stop") {
+    void app.close().finally(() => process.exit(0));
+  }
+});
+process.on("disconnect", () => void app.close().finally(() => process.exit(0)));
