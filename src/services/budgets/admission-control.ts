@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { AppError } from "../../core/model/errors.js";
@@ -5,9 +6,11 @@ import type { RouteOutcome, RoutePlan } from "../../core/routing/router.types.js
 import type { Database } from "../../db/client.js";
 import type { Principal } from "../auth/api-key.service.js";
 import { UNLIMITED_TICKET, type AdmissionControl, type AdmissionTicket } from "../completion/admission.js";
-import { RateLimits, type RateLimitPass } from "../rate-limits/rate-limits.js";
+import { RateLimits, limited, type RateLimitPass } from "../rate-limits/rate-limits.js";
+import { rpmKey, runAdmissionStatement, type AdmissionStatementResult } from "./admission-statement.js";
 import { BudgetLedger, type BudgetReservation } from "./budget-ledger.js";
 import { estimateReservation } from "./reservation-estimate.js";
+import { SettlementBatch } from "./settlement-batch.js";
 
 export interface AdmissionControlDeps {
   database: Database;
@@ -53,7 +56,34 @@ export function createAdmissionControl(deps: AdmissionControlDeps): GatewayAdmis
   const timer = interval > 0 ? setInterval(() => void sweep(), interval) : null;
   timer?.unref();
 
+  // Postgres store: one statement to admit, group-committed settlements. Redis keeps rate-limiter-flexible.
+  const settlements = redis ? null : new SettlementBatch(deps.database, { clock: deps.clock });
+  const clock = deps.clock ?? (() => new Date());
+
+  const admitInOneStatement = async (principal: Principal, plan: RoutePlan, requestId: string): Promise<AdmissionTicket> => {
+    const budgeted = principal.budgetLimitUsd !== null && principal.budgetPeriod !== null;
+    const estimate = budgeted ? estimateReservation(plan) : null;
+    const result = await runAdmissionStatement(deps.database, {
+      keyId: principal.keyId,
+      requestId,
+      countRequest: principal.requestsPerMinute !== null,
+      readTokens: principal.tokensPerMinute !== null,
+      budget: estimate ? { limitUsd: principal.budgetLimitUsd!, period: principal.budgetPeriod!, amountUsd: estimate.amountUsd } : null,
+      now: clock(),
+    });
+    const refusal = refusalOf(principal, result, estimate);
+    if (refusal) {
+      await undoAdmission(deps.database, budgets, principal, result).catch(() => undefined);
+      throw refusal;
+    }
+    return batchedTicket(settlements!, principal, result.reservationId, deps.logger);
+  };
+
   const admit = async (principal: Principal, plan: RoutePlan, requestId: string): Promise<AdmissionTicket> => {
+    if (settlements) {
+      const limitedOrBudgeted = principal.requestsPerMinute !== null || principal.tokensPerMinute !== null || (principal.budgetLimitUsd !== null && principal.budgetPeriod !== null);
+      return limitedOrBudgeted ? admitInOneStatement(principal, plan, requestId) : UNLIMITED_TICKET;
+    }
     const limited = principal.requestsPerMinute !== null || principal.tokensPerMinute !== null;
     const budgeted = principal.budgetLimitUsd !== null && principal.budgetPeriod !== null;
     if (!limited && !budgeted) return UNLIMITED_TICKET;
@@ -77,9 +107,63 @@ export function createAdmissionControl(deps: AdmissionControlDeps): GatewayAdmis
     rateLimits,
     close: async () => {
       if (timer) clearInterval(timer);
+      await settlements?.flush().catch((error: unknown) => deps.logger.warn({ err: error }, "flushing settlements failed"));
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** The refusal the one-statement admission implies (RPM first, then TPM, then budget), or null. */
+function refusalOf(principal: Principal, result: AdmissionStatementResult, estimate: ReturnType<typeof estimateReservation> | null): AppError | null {
+  const now = Date.now();
+  const rpm = principal.requestsPerMinute;
+  if (rpm !== null && result.requestsInWindow !== null && result.requestsInWindow > rpm) {
+    return limited("requests per minute", rpm, (result.requestsWindowEndsAt?.getTime() ?? now + 60_000) - now);
+  }
+  const tpm = principal.tokensPerMinute;
+  if (tpm !== null && result.tokensInWindow !== null && result.tokensInWindow >= tpm) {
+    return limited("tokens per minute", tpm, (result.tokensWindowEndsAt?.getTime() ?? now + 60_000) - now);
+  }
+  if (estimate && result.reservationId === null) return budgetExceeded(principal, estimate);
+  return null;
+}
+
+/** A refused request gives back what the statement took: the RPM count (unless RPM refused it) and the reservation. */
+async function undoAdmission(database: Database, budgets: BudgetLedger, principal: Principal, result: AdmissionStatementResult): Promise<void> {
+  const rpmRefused = principal.requestsPerMinute !== null && result.requestsInWindow !== null && result.requestsInWindow > principal.requestsPerMinute;
+  const work: Promise<unknown>[] = [];
+  if (result.requestsInWindow !== null && !rpmRefused) {
+    work.push(database.db.execute(sql`update rate_limits set points = greatest(points - 1, 0) where key = ${rpmKey(principal.keyId)}`));
+  }
+  if (result.reservationId) work.push(budgets.settle(result.reservationId, ZERO_USD));
+  await Promise.all(work);
+}
+
+function batchedTicket(settlements: SettlementBatch, principal: Principal, reservationId: string | null, logger: Logger): AdmissionTicket {
+  const chargesTokens = principal.tokensPerMinute !== null;
+  return {
+    settle: async (outcome: RouteOutcome) => {
+      const usage = outcome.usage;
+      const tokens = usage ? usage.inputTokens + usage.outputTokens : 0;
+      try {
+        await settlements.settle({
+          reservationId,
+          actualUsd: outcome.cost?.totalUsd ?? ZERO_USD,
+          tokens: chargesTokens ? { keyId: principal.keyId, count: tokens } : null,
+        });
+      } catch (error) {
+        logger.error({ err: error }, "admission settlement failed");
+      }
+    },
+  };
+}
+
+function budgetExceeded(principal: Principal, estimate: ReturnType<typeof estimateReservation>): AppError {
+  return new AppError(
+    "BUDGET_EXCEEDED",
+    `Budget exceeded: this request may cost up to $${Number(estimate.amountUsd).toFixed(6)} (${estimate.promptTokens} prompt + ${estimate.maxOutputTokens} output tokens), more than what remains of the key's ${principal.budgetPeriod} budget of $${principal.budgetLimitUsd}. Lower maxTokens or raise the budget.`,
+    { details: { reservationUsd: Number(estimate.amountUsd), limitUsd: Number(principal.budgetLimitUsd), period: principal.budgetPeriod } },
+  );
 }
 
 async function reserve(budgets: BudgetLedger, principal: Principal, plan: RoutePlan, requestId: string): Promise<BudgetReservation> {
@@ -91,13 +175,7 @@ async function reserve(budgets: BudgetLedger, principal: Principal, plan: RouteP
     amountUsd: estimate.amountUsd,
     requestId,
   });
-  if (!reservation) {
-    throw new AppError(
-      "BUDGET_EXCEEDED",
-      `Budget exceeded: this request may cost up to $${Number(estimate.amountUsd).toFixed(6)} (${estimate.promptTokens} prompt + ${estimate.maxOutputTokens} output tokens), more than what remains of the key's ${principal.budgetPeriod} budget of $${principal.budgetLimitUsd}. Lower maxTokens or raise the budget.`,
-      { details: { reservationUsd: Number(estimate.amountUsd), limitUsd: Number(principal.budgetLimitUsd), period: principal.budgetPeriod } },
-    );
-  }
+  if (!reservation) throw budgetExceeded(principal, estimate);
   return reservation;
 }
 

@@ -89,7 +89,7 @@ export class RateLimits {
   }
 }
 
-function limited(what: string, limit: number | null, msBeforeNext: number): AppError {
+export function limited(what: string, limit: number | null, msBeforeNext: number): AppError {
   const retryAfterMs = Math.max(1, Math.ceil(msBeforeNext));
   return new AppError("RATE_LIMITED", `Rate limit reached: ${limit} ${what}. Retry in ${Math.ceil(retryAfterMs / 1000)} s.`, {
     retryAfterMs,
