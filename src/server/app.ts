@@ -24,6 +24,7 @@ import { sendApiError } from "./error-responses.js";
 import { startGraphQLHttpServer } from "./graphql-http.server.js";
 import { startGraphQLWebSocketServer, type GraphQLWebSocketServer } from "./graphql-ws.server.js";
 import { healthRoutes } from "./health.routes.js";
+import { jsonBody } from "./json-body.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type AppMetrics } from "./metrics.js";
 import { requestContext } from "./request-context.js";
@@ -172,7 +173,7 @@ async function compose(
   app.use(requestContext(logger, metrics));
   app.use(healthRoutes({ database, metrics, metricsToken: config.metricsToken, isShuttingDown: () => shuttingDown }));
   const authenticate = requireApiKey(apiKeys, metrics);
-  const json = express.json({ limit: config.bodyLimitBytes });
+  const json = jsonBody(config.bodyLimitBytes);
   app.use("/graphql", authenticate, json, graphql.handler);
   const restDeps = {
     completions: gateway.completions,

@@ -16,27 +16,39 @@ function routeGroup(path: string): string {
 
 /**
  * Request id (from `x-request-id` when well-formed, otherwise generated; echoed in the response),
- * a child logger per request, an access log line and the duration histogram.
+ * the duration histogram and an access log line: at `debug` for successes and for probes, `info` for
+ * 4xx, `error` for 5xx. Successes are the hot path: at the default level their line is skipped
+ * entirely (the bench measured the per-request child logger and line at ~5% of gateway CPU).
+ * `response.locals.logger` is the request's child logger, created on first use.
  */
 export function requestContext(logger: Logger, metrics: AppMetrics) {
   return (request: Request, response: Response, next: NextFunction): void => {
-    const incoming = request.header("x-request-id");
-    const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    const incoming = request.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     const started = process.hrtime.bigint();
     response.locals.requestId = requestId;
-    response.locals.logger = logger.child({ requestId });
+    let child: Logger | undefined;
+    Object.defineProperty(response.locals, "logger", {
+      configurable: true,
+      enumerable: true,
+      get: () => (child ??= logger.child({ requestId })),
+      set: (value: Logger) => {
+        child = value;
+      },
+    });
     response.setHeader("x-request-id", requestId);
     response.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       // originalUrl: inside a mounted router `request.path` is relative to the mount point.
-      const path = request.originalUrl.split("?")[0] ?? "";
+      const url = request.originalUrl;
+      const query = url.indexOf("?");
+      const path = query < 0 ? url : url.slice(0, query);
       const route = routeGroup(path);
-      metrics.httpRequestDuration.observe({ method: request.method, route, status: String(response.statusCode) }, seconds);
-      const level = response.statusCode >= 500 ? "error" : route === "/healthz" || route === "/readyz" || route === "/metrics" ? "debug" : "info";
-      (response.locals.logger as Logger)[level](
-        { method: request.method, path, status: response.statusCode, durationMs: Math.round(seconds * 1e5) / 100 },
-        "request",
-      );
+      const status = response.statusCode;
+      metrics.httpRequestDuration.observe({ method: request.method, route, status: String(status) }, seconds);
+      const level = status >= 500 ? "error" : status >= 400 && route !== "/healthz" && route !== "/readyz" && route !== "/metrics" ? "info" : "debug";
+      if (!logger.isLevelEnabled(level)) return;
+      (response.locals.logger as Logger)[level]({ method: request.method, path, status, durationMs: Math.round(seconds * 1e5) / 100 }, "request");
     });
     next();
   };
