@@ -21,8 +21,12 @@ export interface HttpResponse {
 export interface HttpClientOptions {
   /** Provider id, stamped on every GatewayError. */
   providerId: string;
-  /** Max sockets per origin (undici keeps a keep-alive Pool per origin inside the Agent). */
-  connectionsPerOrigin?: number;
+  /**
+   * Max sockets per origin (undici keeps a keep-alive Pool per origin inside the Agent). Default:
+   * unbounded — every open stream holds a socket, so a cap turns into queued requests that then hit
+   * the first-token timeout (the bench's 1,000 held streams failed behind the former cap of 256).
+   */
+  connectionsPerOrigin?: number | null;
 }
 
 /**
@@ -40,7 +44,7 @@ export class HttpClient {
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 30_000,
-      connections: options.connectionsPerOrigin ?? 256,
+      connections: options.connectionsPerOrigin ?? null,
     });
   }
 
