@@ -87,11 +87,19 @@ async function main(): Promise<void> {
     const context: BenchContext = { gateway, upstreamUrl: upstream.ready.url, upstreamPid: upstream.pid, key, durationSec: options.durationSec, log };
     const results: RunResults = { matrix: await runMatrix(context, options.only), hold: [], soak: null, routing: [] };
     if (options.only.has("e")) {
-      for (const streams of options.streams) {
-        log(`(e) ${streams} concurrent streams, one chunk every ${options.holdIntervalMs} ms`);
-        const held = await holdScenario(context, streams, options.holdIntervalMs, options.quick ? 3 : 5);
-        results.hold.push(held);
-        log(`    ${held.opened} open: ${held.rssPerStreamKB} KB RSS/stream, event loop p99 ${held.eventLoop.p99Ms} ms${held.failed ? `, ${held.failed} failed (${held.firstError})` : ""}`);
+      // REST holds two descriptors per stream in the gateway (client + upstream socket); graphql-ws one.
+      const fileLimit = Number(raiseFileLimit(gateway.pid, 200_000)) || 20_000;
+      for (const protocol of ["rest", "graphql-ws"] as const) {
+        for (const streams of options.streams) {
+          if (protocol === "rest" && streams * 2 + 1000 > fileLimit) {
+            log(`(e) skipping ${streams} REST streams: they need ${streams * 2} sockets in the gateway, its open-file limit is ${fileLimit}`);
+            continue;
+          }
+          log(`(e) ${streams} concurrent ${protocol} streams, one chunk every ${options.holdIntervalMs} ms`);
+          const held = await holdScenario(context, protocol, streams, options.holdIntervalMs, options.quick ? 3 : 5);
+          results.hold.push(held);
+          log(`    ${held.opened} open: ${held.rssPerStreamKB} KB RSS/stream, event loop p99 ${held.eventLoop.p99Ms} ms${held.failed ? `, ${held.failed} failed (${held.firstError})` : ""}`);
+        }
       }
     }
     if (options.soakMinutes > 0) {

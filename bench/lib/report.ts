@@ -94,7 +94,7 @@ function targets(results: RunResults): Target[] {
   }
   const top = hold.reduce<(typeof hold)[number] | undefined>((best, entry) => (!best || entry.streams > best.streams ? entry : best), undefined);
   if (top) {
-    list.push({ name: `${top.streams.toLocaleString("en")} concurrent streams`, target: "all open, < 100 KB each", measured: `${top.opened} open, ${f(top.rssPerStreamKB, 1)} KB RSS each`, met: top.opened === top.streams && top.rssPerStreamKB < 100 });
+    list.push({ name: `${top.streams.toLocaleString("en")} concurrent streams (${top.protocol})`, target: "all open, < 100 KB each", measured: `${top.opened} open, ${f(top.rssPerStreamKB, 1)} KB RSS each`, met: top.opened === top.streams && top.rssPerStreamKB < 100 });
   }
   if (soak) {
     list.push({ name: `Soak ${f(soak.minutes, 1)} min`, target: "flat memory", measured: `rss ${soak.rssStartMB} → ${soak.rssEndMB} MB, heap ${f(soak.heapGrowthMBPerMinSecondHalf)} MB/min (2nd half)`, met: Math.abs(soak.heapGrowthMBPerMinSecondHalf) < 1 });
@@ -123,9 +123,9 @@ export function renderMarkdown(input: ReportInput, stamp: string): string {
     ...streamTable("(d) graphql-ws `completionStream` (direct = upstream SSE)", results.matrix.graphqlWs),
   ];
   if (results.hold.length > 0) {
-    lines.push("### (e) Concurrent streams held open (slow upstream)", "", "| streams | opened | failed | open time s | RSS before / held MB | RSS per stream KB | heap per stream KB | event loop p50 / p99 / max ms | gateway CPU % |", "|---|---|---|---|---|---|---|---|---|");
+    lines.push("### (e) Concurrent streams held open (slow upstream)", "", "| protocol | streams | opened | failed | open time s | RSS before / held MB | RSS per stream KB | heap per stream KB | event loop p50 / p99 / max ms | gateway CPU % |", "|---|---|---|---|---|---|---|---|---|---|");
     for (const entry of results.hold) {
-      lines.push(`| ${entry.streams} | ${entry.opened} | ${entry.failed} | ${entry.openSeconds} | ${entry.rssBaseMB} / ${entry.rssHeldMB} | ${entry.rssPerStreamKB} | ${entry.heapPerStreamKB} | ${entry.eventLoop.p50Ms} / ${entry.eventLoop.p99Ms} / ${entry.eventLoop.maxMs} | ${entry.cpuPercentWhileHeld} |`);
+      lines.push(`| ${entry.protocol} | ${entry.streams} | ${entry.opened} | ${entry.failed} | ${entry.openSeconds} | ${entry.rssBaseMB} / ${entry.rssHeldMB} | ${entry.rssPerStreamKB} | ${entry.heapPerStreamKB} | ${entry.eventLoop.p50Ms} / ${entry.eventLoop.p99Ms} / ${entry.eventLoop.maxMs} | ${entry.cpuPercentWhileHeld} |`);
     }
     lines.push("");
   }

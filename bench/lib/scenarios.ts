@@ -2,7 +2,7 @@
 import type { Child } from "./processes.js";
 import { runAutocannon, runStreamLoop, type HttpTarget, type LoadResult } from "./load.js";
 import { runGraphQLWsLoop } from "./graphql-ws-load.js";
-import { holdStreams } from "./hold-streams.js";
+import { holdStreams, holdSubscriptions } from "./hold-streams.js";
 import { cpuMillis, cpuSplitMillis, round, rssBytes } from "./measure.js";
 
 export interface GatewayReady { url: string; pid: number; driver: string }
@@ -78,7 +78,10 @@ export interface PointResult {
 const GC_WAIT_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export type HoldProtocol = "rest" | "graphql-ws";
+
 export interface HoldResult {
+  protocol: HoldProtocol;
   streams: number;
   opened: number;
   failed: number;
@@ -93,16 +96,23 @@ export interface HoldResult {
 }
 
 /** (e): N concurrent streams against a slow upstream (one chunk every `intervalMs`). */
-export async function holdScenario(context: BenchContext, streams: number, intervalMs: number, holdSec: number): Promise<HoldResult> {
+export async function holdScenario(context: BenchContext, protocol: HoldProtocol, streams: number, intervalMs: number, holdSec: number): Promise<HoldResult> {
   const { gateway, log } = context;
   await configureUpstream(context.upstreamUrl, { latencyMs: 0, chunks: 1_000_000, chunkIntervalMs: intervalMs });
-  await gateway.ask({ type: "gc" });
-  await sleep(GC_WAIT_MS);
+  // Twice, with pauses: V8 returns freed pages to the OS lazily, which made a single-GC baseline noisy.
+  for (let round = 0; round < 2; round++) {
+    await gateway.ask({ type: "gc" });
+    await sleep(GC_WAIT_MS);
+  }
   const baseStats = await gateway.ask<GatewayStats>({ type: "stats" });
   const rssBase = rssBytes(gateway.pid);
-  const held = await holdStreams(restTarget(gateway.ready.url, context.key, true), streams, (opened) => {
+  const progress = (opened: number) => {
     if (opened % 1000 === 0 || opened === streams) log(`    ${opened}/${streams} streams open`);
-  });
+  };
+  const held =
+    protocol === "rest"
+      ? await holdStreams(restTarget(gateway.ready.url, context.key, true), streams, progress)
+      : await holdSubscriptions(gateway.ready.url, context.key, GRAPHQL_INPUT, streams, progress);
   await sleep(1000);
   await gateway.ask({ type: "gc" });
   await gateway.ask<GatewayStats>({ type: "stats" }); // resets the event-loop histogram: measure the held phase only
@@ -116,6 +126,7 @@ export async function holdScenario(context: BenchContext, streams: number, inter
   await sleep(1000); // settles after the aborts (request log, budget)
   const opened = Math.max(held.opened, 1);
   return {
+    protocol,
     streams,
     opened: held.opened,
     failed: held.failed,
