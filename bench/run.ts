@@ -8,6 +8,7 @@
  *   --only a,b,c,d,e limit the scenarios
  *   --unlimited-key  a key without budget or rate limits (isolates admission's cost)
  *   --hold-interval  ms between chunks of the held streams (default 2000)
+ *   --gateway-node-options "--max-semi-space-size=32"  extra node flags for the gateway process
  * Real PostgreSQL when DATABASE_URL is set (a fresh database is created and dropped), else PGlite.
  */
 import { randomBytes } from "node:crypto";
@@ -24,7 +25,7 @@ import { writeResults } from "./lib/report.js";
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
 
-interface Options { quick: boolean; durationSec: number; streams: number[]; soakMinutes: number; profile: boolean; only: Set<string>; holdIntervalMs: number; unlimitedKey: boolean }
+interface Options { quick: boolean; durationSec: number; streams: number[]; soakMinutes: number; profile: boolean; only: Set<string>; holdIntervalMs: number; unlimitedKey: boolean; gatewayNodeOptions: string[] }
 
 function parseDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(s|m)?$/.exec(value);
@@ -47,6 +48,7 @@ function parseArgs(argv: string[]): Options {
     only: new Set((value("--only") ?? "a,b,c,d,e").split(",")),
     holdIntervalMs: Number(value("--hold-interval") ?? 2000),
     unlimitedKey: argv.includes("--unlimited-key"),
+    gatewayNodeOptions: (value("--gateway-node-options") ?? "").split(" ").filter(Boolean),
   };
 }
 
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
         OPENAI_BASE_URL: `${upstream.ready.url}/v1`,
         ...(database.url ? { DATABASE_URL: database.url } : { DATABASE_URL: "" }),
       },
-      execArgv: ["--expose-gc", ...(options.profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])],
+      execArgv: ["--expose-gc", ...options.gatewayNodeOptions, ...(options.profile ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [])],
       logFile: join(work, "gateway.log"),
     });
     log(`gateway on ${gateway.ready.url} (pid ${gateway.pid}, ${gateway.ready.driver}, open files ${raiseFileLimit(gateway.pid, 200_000)}, log ${join(work, "gateway.log")})`);

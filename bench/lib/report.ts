@@ -150,11 +150,14 @@ export function writeResults(input: ReportInput): string[] {
   writeFileSync(`${base}.md`, `${markdown}\n`);
   writeFileSync(`${base}.json`, `${JSON.stringify({ stamp, machine: machine(), driver: input.driver, options: input.options, elapsedSec: input.elapsedSec, targets: targets(input.results), ...input.results }, null, 2)}\n`);
   const summaryPath = `${benchDir}RESULTS.md`;
-  const start = `<!-- bench:${input.driver}:start -->`;
-  const end = `<!-- bench:${input.driver}:end -->`;
-  const section = `${start}\n${markdown}\n${end}`;
+  const { matrix } = input.results;
+  const soakOnly = input.results.soak !== null && input.results.hold.length === 0 && matrix.restPlain.length + matrix.restStream.length + matrix.graphqlMutation.length + matrix.graphqlWs.length === 0;
+  const section = `${input.driver}${soakOnly ? "-soak" : ""}`;
+  const start = `<!-- bench:${section}:start -->`;
+  const end = `<!-- bench:${section}:end -->`;
+  const block = `${start}\n${markdown}\n${end}`;
   const current = existsSync(summaryPath) ? readFileSync(summaryPath, "utf8") : "# Benchmark results\n\nGenerated sections are replaced by `npm run bench` (one per database driver); the rest is written by hand.\n";
-  const updated = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), () => section) : `${current.trimEnd()}\n\n${section}\n`;
+  const updated = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*?${end}`), () => block) : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(summaryPath, updated);
   return [`${base}.md`, `${base}.json`, summaryPath];
 }

@@ -32,7 +32,7 @@ function charsetOf(contentType: string): string | null {
 export function jsonBody(limit: number) {
   return (request: Request, _response: Response, next: NextFunction): void => {
     // Like body-parser: `body` always exists afterwards (Apollo's integration checks for the property).
-    if (!("body" in request)) request.body = undefined;
+    if (!Reflect.has(request, "body")) request.body = undefined;
     const contentType = request.headers["content-type"];
     const hasBody = request.headers["transfer-encoding"] !== undefined || (request.headers["content-length"] !== undefined && !Number.isNaN(Number(request.headers["content-length"])));
     if (request.body !== undefined || !hasBody || !isJson(contentType)) return next();
