@@ -125,4 +125,19 @@ describe("anthropic adapter", () => {
     await client.close();
     await silent.close();
   });
+
+  it("lists models from GET /v1/models with its key and version headers; a bad key is an auth error", async () => {
+    const listing = await startFakeAnthropic({ apiKey: "sk-list", models: ["claude-sonnet-4-5", "claude-haiku-4-5"] });
+    const client = createAnthropicProvider({ baseUrl: listing.baseUrl, apiKey: "sk-list" });
+    expect(await client.listModels()).toEqual(["claude-sonnet-4-5", "claude-haiku-4-5"]);
+    const request = listing.requests[0]!;
+    expect(request).toMatchObject({ method: "GET" });
+    expect(request.path.split("?")[0]).toBe("/v1/models");
+    expect(request.headers["x-api-key"]).toBe("sk-list");
+    expect(request.headers["anthropic-version"]).toBe("2023-06-01");
+    const wrong = createAnthropicProvider({ baseUrl: listing.baseUrl, apiKey: "sk-wrong" });
+    await expect(wrong.listModels()).rejects.toMatchObject({ kind: "auth", status: 401 });
+    await Promise.all([client.close(), wrong.close()]);
+    await listing.close();
+  });
 });

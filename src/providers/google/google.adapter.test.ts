@@ -107,4 +107,19 @@ describe("google (Gemini) adapter", () => {
     await client.close();
     await silent.close();
   });
+
+  it("lists models from GET /v1beta/models without the models/ prefix; a bad key is rejected", async () => {
+    const listing = await startFakeGemini({ apiKey: "g-list", models: ["gemini-2.5-flash", "gemini-2.5-pro"] });
+    const client = createGoogleProvider({ baseUrl: listing.baseUrl, apiKey: "g-list" });
+    expect(await client.listModels()).toEqual(["gemini-2.5-flash", "gemini-2.5-pro"]);
+    const request = listing.requests[0]!;
+    expect(request).toMatchObject({ method: "GET" });
+    expect(request.path.split("?")[0]).toBe("/v1beta/models");
+    expect(request.headers["x-goog-api-key"]).toBe("g-list");
+    // Gemini answers a bad key with 400 INVALID_ARGUMENT ("API key not valid"), not 401.
+    const wrong = createGoogleProvider({ baseUrl: listing.baseUrl, apiKey: "g-wrong" });
+    await expect(wrong.listModels()).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/API key not valid/) });
+    await Promise.all([client.close(), wrong.close()]);
+    await listing.close();
+  });
 });

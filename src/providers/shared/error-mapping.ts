@@ -125,6 +125,16 @@ export function errorFromStreamPayload(payload: unknown, context: ErrorContext):
     server_error: "server",
     rate_limit_exceeded: "rate_limit",
     context_length_exceeded: "context_length",
+    // Gemini puts a google.rpc status name in an in-stream error (its `code` is the HTTP number).
+    UNAVAILABLE: "overloaded",
+    RESOURCE_EXHAUSTED: "rate_limit",
+    INTERNAL: "server",
+    DEADLINE_EXCEEDED: "timeout",
+    INVALID_ARGUMENT: "bad_request",
+    FAILED_PRECONDITION: "bad_request",
+    UNAUTHENTICATED: "auth",
+    PERMISSION_DENIED: "auth",
+    NOT_FOUND: "not_found",
   };
   let kind: GatewayErrorKind = (code !== undefined ? kindByCode[code] : undefined) ?? "server";
   if (kind === "bad_request" && CONTEXT_LENGTH_PATTERN.test(message)) kind = "context_length";

@@ -33,6 +33,8 @@ const ANTHROPIC_FORMAT: WireFormat = {
   isStream: (context) => (context.request.body as { stream?: unknown } | null)?.stream === true,
   model: (context) => String((context.request.body as { model?: unknown } | null)?.model ?? "claude-fake"),
   errorBody: (status, message) => ({ type: "error", error: { type: errorType(status), message }, request_id: "req_fake" }),
+  // https://docs.anthropic.com/en/api/messages-streaming#error-events: sent inside a 200 stream under load.
+  streamError: (message, type) => frame("error", { error: { type: type ?? "overloaded_error", message: message ?? "Overloaded" } }),
   body: (reply, model) => {
     const content: Record<string, unknown>[] = [];
     if (reply.reasoning?.length) content.push({ type: "thinking", thinking: reply.reasoning.join(""), signature: "sig_fake" });

@@ -41,6 +41,12 @@ const GEMINI_FORMAT: WireFormat = {
   isStream: (context) => context.request.path.includes(":streamGenerateContent"),
   model: (context) => PATH.exec(context.request.path.split("?")[0] ?? "")?.[1] ?? "gemini-fake",
   errorBody: (status, message) => ({ error: { code: status, message, status: STATUS_NAMES[status] ?? "UNKNOWN" } }),
+  // Gemini reports a failure inside an alt=sse stream as one event carrying the google.rpc error object.
+  streamError: (message, status) => {
+    const name = status ?? "UNAVAILABLE";
+    const code = Number(Object.entries(STATUS_NAMES).find(([, value]) => value === name)?.[0] ?? 500);
+    return { data: JSON.stringify({ error: { code, message: message ?? "The model is overloaded. Please try again later.", status: name } }) };
+  },
   body: (reply, model) => {
     const parts: Record<string, unknown>[] = [];
     if (reply.reasoning?.length) parts.push({ text: reply.reasoning.join(""), thought: true });

@@ -44,6 +44,10 @@ function openAIFormat(dialect: "openai" | "deepseek"): WireFormat {
     isStream: (context) => (context.request.body as { stream?: unknown } | null)?.stream === true,
     model: (context) => String((context.request.body as { model?: unknown } | null)?.model ?? "gpt-fake"),
     errorBody: (status, message) => ({ error: { message, ...errorType(status), param: null } }),
+    // What OpenAI sends when a stream fails after its 200: an unnamed event with only `error` (no choices).
+    streamError: (message, type) => ({
+      data: JSON.stringify({ error: { message: message ?? "The server had an error while processing your request. Sorry about that!", type: type ?? "server_error", param: null, code: null } }),
+    }),
     body: (reply, model) => {
       const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
         id: call.id ?? `call_${index}`,

@@ -30,11 +30,24 @@ export type FakeScenario =
       finishReason?: string;
       /** Delay before the response headers (non-stream: before the body). */
       firstChunkDelayMs?: number;
+      /**
+       * Stream only: headers and the frames before the first content (OpenAI's role chunk, Anthropic's
+       * message_start / content_block_start / ping) go out at once, then this wait before the first content.
+       */
+      firstContentDelayMs?: number;
       chunkIntervalMs?: number;
     }
   | { type: "error"; status: number; headers?: Record<string, string>; body?: unknown; message?: string }
   /** Destroy the socket before any response, or after the first stream chunk (non-stream: after headers). */
   | { type: "drop"; when: "before-first-chunk" | "after-first-chunk"; chunks?: string[] }
+  /**
+   * A 200 stream that sends `afterChunks` content chunks (default 1), then the provider's own in-stream error
+   * event and ends: OpenAI `data: {"error":{...,"type":"server_error"}}`, Anthropic `event: error` with
+   * `overloaded_error` (what its API sends when overloaded mid-stream), Gemini a `{"error":{code,status}}` event.
+   * `errorType` overrides the wire type (OpenAI `type`, Anthropic `error.type`, Gemini `status`).
+   * Non-stream requests get the same error as an HTTP 503 body.
+   */
+  | { type: "stream-error"; afterChunks?: number; chunks?: string[]; message?: string; errorType?: string; chunkIntervalMs?: number }
   /** A valid first chunk, then an event whose data is not JSON. */
   | { type: "malformed-sse"; chunks?: string[] }
   /** Say nothing until the client leaves (afterFirstChunk: headers + one chunk first). */

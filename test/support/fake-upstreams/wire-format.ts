@@ -19,6 +19,8 @@ export interface WireFormat {
   /** Stream frames, and the index of the frame carrying the first content (where "after first chunk" faults strike). */
   frames(reply: ReplyScenario, model: string, context: FakeContext): { frames: SseFrame[]; firstContent: number };
   errorBody(status: number, message: string): unknown;
+  /** The provider's in-stream error event (inside a 200 stream). */
+  streamError(message: string | undefined, errorType: string | undefined): SseFrame;
 }
 
 const DEFAULT_FAULT_CHUNKS = ["Hello", " there"];
@@ -39,12 +41,39 @@ async function serveReply(format: WireFormat, context: FakeContext, reply: Reply
     return;
   }
   startSse(context.response);
-  const { frames } = format.frames(reply, model, context);
+  const { frames, firstContent } = format.frames(reply, model, context);
+  if (reply.firstContentDelayMs !== undefined) {
+    if (!(await writeFrames(context, frames, firstContent, 0))) return;
+    await wait(reply.firstContentDelayMs);
+    const rest = frames.slice(firstContent);
+    if (await paced(reply, rest.length, (index) => writeSse(context.response, rest[index]!.data, rest[index]!.event))) context.response.end();
+    return;
+  }
   if (await writeFrames(context, frames, frames.length, reply.chunkIntervalMs)) context.response.end();
+}
+
+async function serveStreamError(format: WireFormat, context: FakeContext, scenario: Extract<FakeScenario, { type: "stream-error" }>): Promise<void> {
+  const { response } = context;
+  if (!format.isStream(context)) {
+    sendJson(response, 503, format.errorBody(503, scenario.message ?? "Overloaded"));
+    return;
+  }
+  const reply = faultReply(scenario.chunks);
+  startSse(response);
+  const { frames, firstContent } = format.frames(reply, format.model(context), context);
+  const upTo = firstContent + Math.min(scenario.afterChunks ?? 1, textChunks(reply).length);
+  if (!(await writeFrames(context, frames, upTo, scenario.chunkIntervalMs))) return;
+  const error = format.streamError(scenario.message, scenario.errorType);
+  writeSse(response, error.data, error.event);
+  response.end();
 }
 
 async function serveFault(format: WireFormat, context: FakeContext, scenario: Exclude<FakeScenario, ReplyScenario>): Promise<void> {
   const { response, socket } = context;
+  if (scenario.type === "stream-error") {
+    await serveStreamError(format, context, scenario);
+    return;
+  }
   if (scenario.type === "error") {
     const body = scenario.body ?? format.errorBody(scenario.status, scenario.message ?? `Fake upstream error ${scenario.status}`);
     sendJson(response, scenario.status, body, scenario.headers);
