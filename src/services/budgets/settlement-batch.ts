@@ -19,56 +19,68 @@ interface Queued {
 }
 
 /**
- * Group-commits settlements: every request that ends within `delayMs` of the first is settled by the
- * same statement (budget reservations → spent, TPM windows charged), so settling costs one round trip
+ * Group-commits settlements: requests that end while the previous batch is being written are settled by
+ * the same statement (budget reservations → spent, TPM windows charged), so settling costs one round trip
  * and one commit per batch instead of two per request. `settle()` resolves when its batch is durable.
  * A delayed settlement only keeps money reserved a few ms longer — never lets a key overspend.
  */
 export class SettlementBatch {
   private queue: Queued[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private readonly delayMs: number;
+  private scheduled: NodeJS.Immediate | null = null;
+  private inFlight: Promise<void> | null = null;
   private readonly maxBatch: number;
+  private readonly clock: () => Date;
 
-  constructor(private readonly database: Database, options: { delayMs?: number; maxBatch?: number; clock?: () => Date } = {}) {
-    this.delayMs = options.delayMs ?? 2;
+  constructor(private readonly database: Database, options: { maxBatch?: number; clock?: () => Date } = {}) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.clock = options.clock ?? (() => new Date());
   }
-
-  private readonly clock: () => Date;
 
   settle(settlement: Settlement): Promise<void> {
     if (settlement.reservationId === null && (settlement.tokens === null || settlement.tokens.count <= 0)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ settlement, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flushNow();
-      else if (!this.timer) {
-        this.timer = setTimeout(() => this.flushNow(), this.delayMs);
-        this.timer.unref?.();
-      }
+      this.schedule();
     });
   }
 
   /** Writes everything queued (shutdown). */
   async flush(): Promise<void> {
-    if (this.queue.length > 0) await this.flushNow();
+    while (this.inFlight || this.queue.length > 0) {
+      if (this.inFlight) await this.inFlight.catch(() => undefined);
+      else await this.writeNext().catch(() => undefined);
+    }
   }
 
-  private flushNow(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.queue;
-    this.queue = [];
+  /**
+   * Group commit: at most one statement in flight. Settlements arriving meanwhile wait for it and go
+   * together in the next one, so the batch grows with the load and a lone request waits one tick only.
+   */
+  private schedule(): void {
+    if (this.inFlight || this.scheduled) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = null;
+      void this.writeNext().catch(() => undefined);
+    });
+  }
+
+  private writeNext(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return Promise.resolve();
-    return this.database.db.execute(settlementStatement(batch.map((item) => item.settlement), this.clock())).then(
+    const written = this.database.db.execute(settlementStatement(batch.map((item) => item.settlement), this.clock())).then(
       () => {
         for (const item of batch) item.resolve();
       },
       (error: unknown) => {
         for (const item of batch) item.reject(error);
+        throw error;
       },
     );
+    this.inFlight = written.finally(() => {
+      this.inFlight = null;
+      if (this.queue.length > 0) this.schedule();
+    });
+    return this.inFlight;
   }
 }
 
