@@ -13,6 +13,10 @@ export type AttemptStatus =
 export type ChatMessageInput = {
   content: string;
   role: MessageRole;
+  /** TOOL messages: the id of the tool call this result answers. */
+  toolCallId?: string | null | undefined;
+  /** ASSISTANT messages: the tool calls of an earlier result (tool round trips). */
+  toolCalls?: Array<ToolCallInput> | null | undefined;
 };
 
 export type CompletionInput = {
@@ -135,6 +139,14 @@ export type SendMessageInput = {
   conversationId: string | number;
   /** Overrides the conversation's model for this turn. */
   model?: string | null | undefined;
+};
+
+/** A tool call the model made, sent back in an ASSISTANT message. */
+export type ToolCallInput = {
+  /** The arguments as JSON text, as the model produced them. */
+  arguments: string;
+  id: string;
+  name: string;
 };
 
 /** A function the model may call. */

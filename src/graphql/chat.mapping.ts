@@ -47,7 +47,13 @@ function metadataOf(metadata: Record<string, unknown>): Record<string, string> {
 export function turnInputOf(input: CompletionInput, stream: boolean, signal?: AbortSignal): TurnInput {
   return {
     target: input.model ?? null,
-    messages: input.messages?.map((message) => ({ role: message.role, content: message.content })) ?? null,
+    messages:
+      input.messages?.map((message) => ({
+        role: message.role,
+        content: message.content,
+        toolCalls: message.toolCalls?.map((call) => ({ id: call.id, name: call.name, arguments: call.arguments })) ?? null,
+        toolCallId: message.toolCallId ?? null,
+      })) ?? null,
     content: input.content ?? null,
     conversationId: input.conversationId ?? null,
     maxTokens: input.maxTokens ?? null,

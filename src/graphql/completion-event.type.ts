@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { createUnionType, Field, ID, Int, ObjectType } from "type-graphql";
-import type { CatalogModel } from "../core/model/index.js";
+import type { CatalogModel, ToolCall as CoreToolCall } from "../core/model/index.js";
 import type { ConversationRow, MessageRow } from "../db/schema/index.js";
 import { Conversation, Message } from "./conversation.type.js";
 import { Model } from "./model.type.js";
@@ -10,6 +10,18 @@ import { Model } from "./model.type.js";
  * tagged with `kind`; relations (request, provider, message) resolve lazily through the
  * per-operation loaders in completion-event.resolver.ts.
  */
+
+@ObjectType("ToolCall", { description: "A function call the model asked for (finishReason tool_calls)." })
+export class ToolCall {
+  @Field(() => String)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: "The arguments as JSON text, exactly as the model produced them." })
+  arguments!: string;
+}
 
 @ObjectType("RouteDecided", { description: "The router chose a deployment (again after a failover, with a higher attempt)." })
 export class RouteDecided {
@@ -59,6 +71,9 @@ export class CompletionFinished {
 
   @Field(() => Message, { nullable: true, description: "The stored assistant message (with a conversationId)." })
   message!: MessageRow | null;
+
+  @Field(() => [ToolCall], { description: "Tool calls the model made (empty unless finishReason is tool_calls)." })
+  toolCalls!: CoreToolCall[];
 }
 
 @ObjectType("CompletionFailed", { description: "The request failed or was aborted. Requests refused before they start (budget, rate limit, unknown model) are GraphQL errors instead." })
@@ -101,6 +116,9 @@ export class CompletionResult {
 
   @Field(() => [String], { description: "How the gateway shaped the request (e.g. history trimmed to the context window)." })
   notes!: string[];
+
+  @Field(() => [ToolCall], { description: "Tool calls the model made (empty unless finishReason is tool_calls). Send them back as an ASSISTANT message with toolCalls, then a TOOL message per result." })
+  toolCalls!: CoreToolCall[];
 
   requestId!: string;
 }

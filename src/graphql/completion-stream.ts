@@ -12,7 +12,7 @@ export function failedEvent(requestId: string, error: AppError): CompletionFaile
 export function settledEvent(completion: SettledCompletion, message: MessageRow | null): CompletionEventRoot {
   const outcome = completion.outcome;
   if (outcome.status === "SUCCEEDED") {
-    return { kind: "CompletionFinished", requestId: completion.id, content: outcome.text, finishReason: outcome.finishReason, message };
+    return { kind: "CompletionFinished", requestId: completion.id, content: outcome.text, finishReason: outcome.finishReason, message, toolCalls: outcome.toolCalls };
   }
   const error = completion.error ?? new AppError("UPSTREAM_ERROR", outcome.status === "ABORTED" ? "the request was aborted" : "the request failed");
   return failedEvent(completion.id, error);

@@ -4,6 +4,18 @@ import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { MessageRole, RequestStatus } from "./enums.js";
 import { DateTimeScalar } from "./scalars.js";
 
+@InputType("ToolCallInput", { description: "A tool call the model made, sent back in an ASSISTANT message." })
+export class ToolCallInput {
+  @Field(() => String)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: "The arguments as JSON text, as the model produced them." })
+  arguments!: string;
+}
+
 @InputType("ChatMessageInput")
 export class ChatMessageInput {
   @Field(() => MessageRole)
@@ -11,6 +23,12 @@ export class ChatMessageInput {
 
   @Field(() => String)
   content!: string;
+
+  @Field(() => [ToolCallInput], { nullable: true, description: "ASSISTANT messages: the tool calls of an earlier result (tool round trips)." })
+  toolCalls?: ToolCallInput[] | null;
+
+  @Field(() => String, { nullable: true, description: "TOOL messages: the id of the tool call this result answers." })
+  toolCallId?: string | null;
 }
 
 @InputType("ToolInput", { description: "A function the model may call." })

@@ -30,7 +30,14 @@ export class CompletionResolver {
       // The row exists (FAILED / ABORTED): say which, so the client can read its decision trail.
       throw new AppError(error.code, error.message, { retryAfterMs: error.retryAfterMs, details: { ...error.details, requestId: completion.id } });
     }
-    return { content: completion.outcome.text, finishReason: completion.outcome.finishReason, message: assistantMessage, notes: turn.notes, requestId: completion.id };
+    return {
+      content: completion.outcome.text,
+      finishReason: completion.outcome.finishReason,
+      message: assistantMessage,
+      notes: turn.notes,
+      toolCalls: completion.outcome.toolCalls,
+      requestId: completion.id,
+    };
   }
 
   @Subscription(() => CompletionEvent, {

@@ -21,6 +21,8 @@ export interface CompletionInput {
   stream: boolean;
   conversationId?: string | null;
   signal?: AbortSignal;
+  /** How the caller shaped the request (e.g. history trimmed); stored with the request's warnings. */
+  notes?: readonly string[];
 }
 
 /** The stored form of a finished request, as the API layers show it. */
@@ -137,11 +139,11 @@ export class CompletionService {
         // finish so its ABORTED outcome, with the usage consumed so far, is what gets settled.
         controller.abort(new Error("client went away"));
         const drained = await drainOutcome(iterator, plan);
-        this.settle(id, caller, base, drained, ticket);
+        this.settle(id, caller, base, drained, ticket, input.notes);
       }
     }
     if (!outcome) return;
-    const completion = this.settle(id, caller, base, outcome, ticket);
+    const completion = this.settle(id, caller, base, outcome, ticket, input.notes);
     yield { type: "settled", completion };
   }
 
@@ -151,6 +153,7 @@ export class CompletionService {
     base: NewCompletionRequestRow & { id: string },
     outcome: RouteOutcome,
     ticket: AdmissionTicket,
+    notes: readonly string[] | undefined,
   ): SettledCompletion {
     const error = outcome.error ? (isGatewayError(outcome.error) ? appErrorFromGateway(outcome.error) : outcome.error) : null;
     const usage = outcome.usage;
@@ -174,7 +177,7 @@ export class CompletionService {
       latencyMs: Math.round(outcome.latencyMs),
       timeToFirstTokenMs: outcome.timeToFirstTokenMs === null ? null : Math.round(outcome.timeToFirstTokenMs),
       decision: outcome.trail as unknown as NewCompletionRequestRow["decision"],
-      warnings: outcome.trail.warnings,
+      warnings: notes?.length ? [...notes, ...outcome.trail.warnings] : outcome.trail.warnings,
       finishedAt: new Date(),
     };
     const persisted = Promise.all([this.deps.requestLog.settle(row), ticket.settle(outcome)]).then(() => undefined);
@@ -199,7 +202,7 @@ export class CompletionService {
       requestedModel: plan.requested,
       status: "RUNNING",
       metadata: input.request.metadata ?? null,
-      warnings: plan.warnings,
+      warnings: input.notes?.length ? [...input.notes, ...plan.warnings] : plan.warnings,
       createdAt,
     };
   }

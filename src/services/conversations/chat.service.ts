@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from "../../core/model/chat-request.js";
+import type { ChatMessage, ChatRequest, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from "../../core/model/chat-request.js";
 import { AppError } from "../../core/model/errors.js";
 import type { RoutePlan } from "../../core/routing/router.types.js";
 import type { ConversationRow, MessageRoleValue, MessageRow } from "../../db/schema/index.js";
@@ -7,11 +7,20 @@ import type { CompletionRequestService } from "../requests/completion-request.se
 import type { ConversationService, NewMessage } from "./conversation.service.js";
 import { trimToContextWindow, type ContextWindowResolver } from "./history-trim.js";
 
+/**
+ * A message of the request. Tool calls (assistant) and tool results (`toolCallId`) make tool round
+ * trips possible in stateless completions; a conversation stores role and content only.
+ */
+export interface TurnMessage extends NewMessage {
+  toolCalls?: ToolCall[] | null;
+  toolCallId?: string | null;
+}
+
 /** A completion as the GraphQL layer asks for it (SPEC §3 CompletionInput), in domain terms. */
 export interface TurnInput {
   /** provider/model, a bare name, route:NAME or auto; default: the conversation's model, else the default route. */
   target?: string | null;
-  messages?: { role: MessageRoleValue; content: string }[] | null;
+  messages?: TurnMessage[] | null;
   /** Shorthand for one more user message after `messages`. */
   content?: string | null;
   conversationId?: string | null;
@@ -69,7 +78,7 @@ export class ChatService {
 
   async start(caller: CompletionCaller, input: TurnInput): Promise<Turn> {
     const conversation = input.conversationId ? await this.deps.conversations.get(caller.principal, input.conversationId) : null;
-    const newMessages: NewMessage[] = [...(input.messages ?? [])];
+    const newMessages: TurnMessage[] = [...(input.messages ?? [])];
     if (input.content !== null && input.content !== undefined) newMessages.push({ role: "USER", content: input.content });
     if (newMessages.length === 0) throw new AppError("BAD_USER_INPUT", "give `messages` or `content`");
     const history = conversation ? await this.deps.conversations.history(conversation.id) : [];
@@ -84,13 +93,13 @@ export class ChatService {
       stream: input.stream,
       conversationId: conversation?.id ?? null,
       signal: input.signal,
+      notes,
     });
     const userMessages = conversation ? this.deps.conversations.append(conversation.id, newMessages) : Promise.resolve([]);
     // Awaited by finish(); a failure there surfaces to the caller, never as an unhandled rejection.
     userMessages.catch(() => undefined);
     const finish = async (completion: SettledCompletion): Promise<MessageRow | null> => {
       await Promise.all([completion.persisted, userMessages]);
-      if (notes.length > 0) await this.deps.requests.addWarnings(completion.id, notes);
       const text = completion.outcome.text;
       if (!conversation || text === "") return null;
       const [assistant] = await this.deps.conversations.append(conversation.id, [{ role: "ASSISTANT", content: text, completionRequestId: completion.id }]);
@@ -110,10 +119,16 @@ export class ChatService {
   }
 }
 
-function buildRequest(input: TurnInput, conversation: ConversationRow | null, history: MessageRow[], newMessages: NewMessage[]): ChatRequest {
+function buildRequest(input: TurnInput, conversation: ConversationRow | null, history: MessageRow[], newMessages: TurnMessage[]): ChatRequest {
   const messages: ChatMessage[] = [];
   if (conversation?.systemPrompt) messages.push({ role: "system", content: conversation.systemPrompt });
-  for (const message of [...history, ...newMessages]) messages.push({ role: CORE_ROLE[message.role], content: message.content });
+  for (const message of history) messages.push({ role: CORE_ROLE[message.role], content: message.content });
+  for (const message of newMessages) {
+    const chat: ChatMessage = { role: CORE_ROLE[message.role], content: message.content };
+    if (message.toolCalls?.length) chat.toolCalls = message.toolCalls;
+    if (message.toolCallId) chat.toolCallId = message.toolCallId;
+    messages.push(chat);
+  }
   const request: ChatRequest = { messages };
   if (input.maxTokens !== null && input.maxTokens !== undefined) request.maxOutputTokens = input.maxTokens;
   if (input.temperature !== null && input.temperature !== undefined) request.temperature = input.temperature;

@@ -72,14 +72,6 @@ export class CompletionRequestService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** Appends notes to a settled request's warnings (e.g. the history was trimmed to fit the context window). */
-  async addWarnings(id: string, warnings: string[]): Promise<void> {
-    if (warnings.length === 0) return;
-    await this.database.db
-      .update(completionRequests)
-      .set({ warnings: sql`coalesce(${completionRequests.warnings}, '[]'::jsonb) || ${JSON.stringify(warnings)}::jsonb` })
-      .where(eq(completionRequests.id, id));
-  }
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
