@@ -5,6 +5,7 @@ import pino from "pino";
 import { loadConfig, type AppConfig } from "../../src/config/config.js";
 import { startApp, type RunningApp } from "../../src/server/app.js";
 import type { Gateway } from "../../src/services/gateway/gateway.js";
+import type { CircuitStore } from "../../src/core/ports/stats-store.js";
 import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeUpstream } from "./fake-upstreams/index.js";
 import { graphqlData } from "./graphql-client.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
@@ -25,6 +26,8 @@ export interface StartedGateway {
 export interface StartGatewayOptions {
   /** Extra environment for the app (wins over the defaults below). */
   env?: Record<string, string>;
+  /** Circuit breaker store (e.g. `new InMemoryCircuitStore({ cooldownMs: 500 })`); default: the app's own. */
+  circuits?: CircuitStore;
 }
 
 const ADMIN_KEY = "sy-test-admin-key-for-rest-tests-0123456789";
@@ -57,7 +60,7 @@ export async function startGatewayWithFakes(options: StartGatewayOptions = {}): 
   const database = await createTestDatabase();
   let app: RunningApp;
   try {
-    app = await startApp(config, { database, logger: pino({ level: config.logLevel }) });
+    app = await startApp(config, { database, logger: pino({ level: config.logLevel }), circuits: options.circuits });
   } catch (error) {
     await database.dispose();
     await closeFakes();
@@ -108,7 +111,16 @@ export async function createApiKey(url: string, adminKey: string, input: ApiKeyI
 export async function upsertRoute(
   url: string,
   adminKey: string,
-  input: { name: string; strategy: string; targets: { model: string; weight?: number; priority?: number }[]; maxAttempts?: number },
+  input: {
+    name: string;
+    strategy: string;
+    targets: { model: string; weight?: number; priority?: number }[];
+    maxAttempts?: number;
+    timeoutMs?: number;
+    firstTokenTimeoutMs?: number;
+    maxRetryAfterMs?: number;
+    enabled?: boolean;
+  },
 ): Promise<{ id: string; name: string }> {
   const data = await graphqlData<{ upsertRoute: { id: string; name: string } }>(
     url,

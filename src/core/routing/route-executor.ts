@@ -21,6 +21,8 @@ export interface ExecutorDeps {
 
 /** Cool-down after a 429 that carried no Retry-After. */
 const DEFAULT_RATE_LIMIT_COOLDOWN_MS = 1_000;
+/** Extra wait after a Retry-After before retrying the same deployment (see nextStep). */
+const RETRY_AFTER_MARGIN_MS = 15;
 const CALLER_FAULT = new Set(["bad_request", "context_length", "content_filter"]);
 
 /** Mutable bookkeeping of one execution. */
@@ -126,8 +128,13 @@ function nextStep(plan: RoutePlan, deps: ExecutorDeps, index: number, attempts: 
   const hasNext = index + 1 < plan.candidates.length;
   if (error.kind === "rate_limit") {
     if (hasNext) return { kind: "next", delayMs: 0 };
-    const wait = error.retryAfterMs ?? backoffDelay(attempts, deps.backoff, deps.random);
-    return wait <= plan.route.maxRetryAfterMs ? { kind: "same", delayMs: wait } : { kind: "stop" };
+    // Without Retry-After the deployment still cools down (recordHealth): wait that long, not a shorter
+    // backoff that would find it cooling and skip the only candidate.
+    const wait = error.retryAfterMs ?? DEFAULT_RATE_LIMIT_COOLDOWN_MS;
+    // The margin: the deployment cools down until now + wait (wall clock), and a timer can fire a few ms
+    // early against Date.now() (it runs on the event loop's cached time) — the retry would then find its own
+    // cool-down still on, skip the only candidate and fail the request.
+    return wait <= plan.route.maxRetryAfterMs ? { kind: "same", delayMs: wait + RETRY_AFTER_MARGIN_MS } : { kind: "stop" };
   }
   const delayMs = backoffDelay(attempts, deps.backoff, deps.random);
   return hasNext ? { kind: "next", delayMs } : { kind: "same", delayMs };

@@ -119,6 +119,16 @@ describe("execution", () => {
     expect(gaveUp.outcome.trail.attempts).toHaveLength(1);
   });
 
+  it("a 429 without Retry-After on the last candidate waits out the default cool-down, then retries it", async () => {
+    const single = setup(models, [fallback]);
+    const model = single.adapter("openai").script("a", [{ error: new GatewayError("rate_limit", "no header", { status: 429 }) }, {}]);
+    const started = performance.now();
+    const retried = await collect(single.router.execute(single.router.plan(userRequest(), { target: "openai/a" }), { stream: true }));
+    expect(retried.outcome.status).toBe("SUCCEEDED");
+    expect(model.calls).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
   it("opens the circuit after consecutive failures and skips the deployment", async () => {
     const { router, adapter, circuits } = setup(models, [fallback]);
     adapter("openai").script("a", [{ error: new GatewayError("overloaded", "busy", { status: 503 }) }]);
