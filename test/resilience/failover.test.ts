@@ -54,6 +54,9 @@ describe("FALLBACK openai → anthropic through the app", () => {
   it.each([
     [500, "server", "fb-500"],
     [503, "overloaded", "fb-503"],
+    // 408 and 409 are 4xx the SPEC fails over on (a failed attempt each: two per deployment stays under the breaker).
+    [408, "timeout", "fb-500"],
+    [409, "bad_request", "fb-503"],
   ] as const)("an upstream %i is served by anthropic; the trail shows both attempts", async (status, kind, route) => {
     gw.fakes.openai.script({ type: "error", status, message: `openai says ${status}` });
     gw.fakes.anthropic.script({ type: "reply", chunks: ["rescued", " by claude"] });
