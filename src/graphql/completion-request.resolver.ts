@@ -7,14 +7,14 @@ import type { CompletionRequestRow, ConversationRow } from "../db/schema/index.j
 import type { CompletionRequestFilter } from "../services/requests/completion-request.service.js";
 import type { Page } from "../services/requests/page.js";
 import { chatServices } from "./chat.mapping.js";
-import { CompletionAttempt, CompletionRequest, CompletionRequestConnection } from "./completion-request.type.js";
+import { CompletionAttempt, CompletionRequest, CompletionRequestConnection, RoutingCandidate } from "./completion-request.type.js";
 import { CompletionRequestFilterInput } from "./completion.input.js";
 import type { GraphQLContext } from "./context.js";
 import { Conversation } from "./conversation.type.js";
 import { UsageSource } from "./enums.js";
 import { Model } from "./model.type.js";
 import { Provider } from "./provider.type.js";
-import { attemptsOf, decisionOf } from "./decision-trail.js";
+import { attemptsOf, candidatesOf, decisionOf } from "./decision-trail.js";
 
 export function requestFilterOf(filter: CompletionRequestFilterInput | null | undefined): CompletionRequestFilter {
   if (!filter) return {};
@@ -81,6 +81,11 @@ export class CompletionRequestResolver {
   @FieldResolver(() => [CompletionAttempt], { description: "The decision trail: each upstream attempt in order." })
   attempts(@Root() request: CompletionRequestRow): CompletionAttempt[] {
     return attemptsOf(request.decision);
+  }
+
+  @FieldResolver(() => [RoutingCandidate], { description: "The decision trail's candidates: every deployment the route considered, in the strategy's order, then the excluded ones with why." })
+  candidates(@Root() request: CompletionRequestRow): RoutingCandidate[] {
+    return candidatesOf(request.decision);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Why the served deployment was chosen." })

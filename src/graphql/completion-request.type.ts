@@ -38,6 +38,19 @@ export class CompletionAttempt {
   timeToFirstTokenMs!: number | null;
 }
 
+/** A deployment the route considered for the request, eligible or excluded, and why. */
+@ObjectType("RoutingCandidate")
+export class RoutingCandidate {
+  @Field(() => ID, { description: "provider/model." })
+  modelId!: string;
+
+  @Field(() => Boolean, { description: "false: excluded before any attempt (disabled, circuit open, cooling down, context too small, not allowed...)." })
+  eligible!: boolean;
+
+  @Field(() => String, { description: "Its place in the strategy's order, or why it was excluded." })
+  reason!: string;
+}
+
 @ObjectType("CompletionRequest")
 @Directive('@key(fields: "id")')
 export class CompletionRequest {

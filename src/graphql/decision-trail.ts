@@ -1,4 +1,4 @@
-import type { CompletionAttempt } from "./completion-request.type.js";
+import type { CompletionAttempt, RoutingCandidate } from "./completion-request.type.js";
 
 /**
  * Reads the stored decision trail (jsonb written by the completion service from the router's
@@ -8,6 +8,7 @@ interface StoredDecision {
   route: string | null;
   reason: string | null;
   attempts: unknown[];
+  candidates: unknown[];
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -19,7 +20,12 @@ const integer = (value: unknown): number | null => (typeof value === "number" &&
 
 export function decisionOf(decision: unknown): StoredDecision {
   const stored = record(decision);
-  return { route: text(stored.route), reason: text(stored.reason), attempts: Array.isArray(stored.attempts) ? stored.attempts : [] };
+  return {
+    route: text(stored.route),
+    reason: text(stored.reason),
+    attempts: Array.isArray(stored.attempts) ? stored.attempts : [],
+    candidates: Array.isArray(stored.candidates) ? stored.candidates : [],
+  };
 }
 
 const STATUSES = new Set(["SUCCEEDED", "FAILED", "ABORTED", "SKIPPED"]);
@@ -40,5 +46,12 @@ export function attemptsOf(decision: unknown): CompletionAttempt[] {
       latencyMs: integer(attempt.latencyMs),
       timeToFirstTokenMs: integer(attempt.timeToFirstTokenMs),
     };
+  });
+}
+
+export function candidatesOf(decision: unknown): RoutingCandidate[] {
+  return decisionOf(decision).candidates.map((value) => {
+    const candidate = record(value);
+    return { modelId: text(candidate.model) ?? "", eligible: candidate.eligible !== false, reason: text(candidate.reason) ?? "" };
   });
 }

@@ -5,7 +5,9 @@ import type { ProviderHealth } from "./provider.type.js";
 
 /** Reads one deployment's (provider/model) health from the routing stores; CLOSED with no data when absent. */
 export function modelHealth(services: GraphQLServices, deploymentId: string): ModelHealth {
-  const circuitState: CircuitState = services.circuits?.state(deploymentId, services.now()) ?? "CLOSED";
+  const now = services.now();
+  const circuitState: CircuitState = services.circuits?.state(deploymentId, now) ?? "CLOSED";
+  const coolingUntil = services.circuits?.coolingUntil(deploymentId, now) ?? null;
   const stats = services.stats?.get(deploymentId);
   return {
     circuitState,
@@ -13,6 +15,7 @@ export function modelHealth(services: GraphQLServices, deploymentId: string): Mo
     p50TimeToFirstTokenMs: stats?.timeToFirstTokenMs ?? null,
     errorRate: stats?.errorRate ?? 0,
     samples: stats?.samples ?? 0,
+    coolingDownUntil: coolingUntil === null ? null : new Date(coolingUntil),
   };
 }
 

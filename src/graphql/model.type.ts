@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { DateTimeScalar } from "./scalars.js";
 import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
 import type { ModelCapability as CoreModelCapability } from "../core/model/index.js";
 import type { CircuitState as CoreCircuitState } from "../core/ports/index.js";
@@ -59,6 +60,9 @@ export class ModelHealth {
 
   @Field(() => Int)
   samples!: number;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Set while the deployment waits out an upstream 429's Retry-After (skipped by routing until then; not a circuit failure)." })
+  coolingDownUntil!: Date | null;
 }
 
 @ObjectType("Model", { description: "A model served by one provider, addressed as provider/model." })

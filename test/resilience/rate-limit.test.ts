@@ -39,9 +39,15 @@ async function complete(route: string) {
   };
 }
 
-const circuitState = async (id: string): Promise<string> =>
-  (await graphqlData<{ model: { health: { circuitState: string } } }>(gw.url, gw.adminKey, `query($id: ID!) { model(id: $id) { health { circuitState } } }`, { id })).model
-    .health.circuitState;
+const health = async (id: string): Promise<{ circuitState: string; coolingDownUntil: string | null }> =>
+  (
+    await graphqlData<{ model: { health: { circuitState: string; coolingDownUntil: string | null } } }>(
+      gw.url,
+      gw.adminKey,
+      `query($id: ID!) { model(id: $id) { health { circuitState coolingDownUntil } } }`,
+      { id },
+    )
+  ).model.health;
 
 describe("upstream 429", () => {
   it("moves to anthropic at once, cools the openai deployment down until Retry-After, then uses it again", async () => {
@@ -67,8 +73,12 @@ describe("upstream 429", () => {
     expect(gw.fakes.openai.requests.length).toBe(openaiCalls);
     expect(attemptSummary(await settledRequest(gw.url, gw.adminKey, second.requestId))).toEqual([["anthropic", "SUCCEEDED", null]]);
 
+    // A cool-down is not a circuit failure: the breaker stays CLOSED while health shows the cool-down.
+    const cooling = await health("openai/gpt-4o");
+    expect(cooling.circuitState).toBe("CLOSED");
+    expect(Date.parse(cooling.coolingDownUntil ?? "")).toBeGreaterThan(Date.now());
     // Once Retry-After has passed, openai serves again.
-    await expect.poll(() => circuitState("openai/gpt-4o"), { timeout: 5_000, interval: 100 }).toBe("CLOSED");
+    await expect.poll(async () => (await health("openai/gpt-4o")).coolingDownUntil, { timeout: 5_000, interval: 100 }).toBeNull();
     gw.fakes.openai.script({ type: "reply", chunks: ["openai", " is back"] });
     const third = await complete("rl-pair");
     expect(third).toMatchObject({ text: "openai is back", provider: "openai" });

@@ -27,10 +27,12 @@ export interface RequestView {
   errorMessage: string | null;
   routingReason: string | null;
   attempts: AttemptView[];
+  candidates: { modelId: string; eligible: boolean; reason: string }[];
 }
 
 const REQUEST_FIELDS = `id status servedModel usageSource inputTokens outputTokens errorCode errorMessage routingReason
-  attempts { index providerId modelId status reason errorKind errorMessage httpStatus latencyMs }`;
+  attempts { index providerId modelId status reason errorKind errorMessage httpStatus latencyMs }
+  candidates { modelId eligible reason }`;
 
 /** The newest completion requests through GraphQL `completionRequests` (newest first). */
 export async function recentRequests(url: string, adminKey: string, first = 20): Promise<RequestView[]> {

@@ -14,10 +14,16 @@ export interface StatsStore {
 
 export type CircuitState = "CLOSED" | "OPEN" | "HALF_OPEN";
 
-/** Circuit breaker state per deployment, behind an injected store. */
+/**
+ * Circuit breaker state per deployment, behind an injected store. A rate-limit cool-down (429 with
+ * Retry-After) is separate from the breaker: it makes the deployment unavailable until then without
+ * counting as a failure or showing as an open circuit.
+ */
 export interface CircuitStore {
   state(deploymentId: string, now: number): CircuitState;
-  /** Whether a request may be sent now (HALF_OPEN admits one probe at a time). */
+  /** Epoch ms until which the deployment cools down after a 429; null when it is not cooling. */
+  coolingUntil(deploymentId: string, now: number): number | null;
+  /** Whether a request may be sent now (not cooling; HALF_OPEN admits one probe at a time). */
   tryAcquire(deploymentId: string, now: number): boolean;
   onSuccess(deploymentId: string, now: number): void;
   onFailure(deploymentId: string, now: number, options?: { cooldownMs?: number }): void;

@@ -47,6 +47,9 @@ function constraintFailure(model: CatalogModel, constraints: RouteConstraints): 
 }
 
 /** Why a candidate cannot serve the request, or null when it is eligible. Cheap checks first. */
+/** Exclusion reason prefix of a deployment waiting out an upstream Retry-After. */
+export const COOLING_DOWN = "rate limited upstream: cooling down";
+
 export function exclusionReason(candidate: Candidate, context: FilterContext): string | null {
   const model = candidate.model;
   if (!model.enabled) return "disabled";
@@ -58,6 +61,8 @@ export function exclusionReason(candidate: Candidate, context: FilterContext): s
   if (constraint) return constraint;
   if (!context.hasAdapter(model.providerId)) return `provider ${model.providerId} is not configured`;
   if (context.circuits.state(model.id, context.now) === "OPEN") return "circuit open";
+  const coolingUntil = context.circuits.coolingUntil(model.id, context.now);
+  if (coolingUntil !== null) return `${COOLING_DOWN} until ${new Date(coolingUntil).toISOString()}`;
   if (model.contextWindow !== null && !context.fits(model.contextWindow)) {
     return `context window ${model.contextWindow} too small for the prompt plus ${context.needs.maxOutputTokens} output tokens`;
   }

@@ -41,8 +41,12 @@ describe("InMemoryCircuitStore", () => {
   it("a 429 cools the deployment down until Retry-After without counting as a failure", () => {
     const store = new InMemoryCircuitStore({ failureThreshold: 1 });
     store.onFailure("d", 0, { cooldownMs: 500 });
-    expect(store.state("d", 499)).toBe("OPEN");
-    expect(store.state("d", 500)).toBe("CLOSED");
+    // Not a circuit failure: the breaker stays CLOSED, but the deployment is unavailable until then.
+    expect(store.state("d", 499)).toBe("CLOSED");
+    expect(store.coolingUntil("d", 499)).toBe(500);
+    expect(store.tryAcquire("d", 499)).toBe(false);
+    expect(store.coolingUntil("d", 500)).toBeNull();
+    expect(store.tryAcquire("d", 500)).toBe(true);
   });
 });
 

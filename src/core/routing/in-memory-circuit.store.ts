@@ -51,12 +51,17 @@ export class InMemoryCircuitStore implements CircuitStore {
   state(deploymentId: string, now: number): CircuitState {
     const circuit = this.circuits.get(deploymentId);
     if (!circuit) return "CLOSED";
-    if (now < circuit.coolingUntil) return "OPEN";
     if (circuit.state === "OPEN" && now >= circuit.openUntil) circuit.state = "HALF_OPEN";
     return circuit.state;
   }
 
+  coolingUntil(deploymentId: string, now: number): number | null {
+    const circuit = this.circuits.get(deploymentId);
+    return circuit && now < circuit.coolingUntil ? circuit.coolingUntil : null;
+  }
+
   tryAcquire(deploymentId: string, now: number): boolean {
+    if (this.coolingUntil(deploymentId, now) !== null) return false;
     const state = this.state(deploymentId, now);
     if (state === "CLOSED") return true;
     if (state === "OPEN") return false;

@@ -3,7 +3,8 @@ import type { ChatRequest } from "../model/chat-request.js";
 import type { CircuitStore, StatsStore } from "../ports/stats-store.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
 import { cheapPromptEstimate, countPromptTokens, measurePrompt, type PromptTokenEstimate } from "../tokens/token-estimator.js";
-import { filterCandidates, requestNeeds, type FilterContext } from "./candidate-filter.js";
+import type { Exclusion } from "./candidate.js";
+import { COOLING_DOWN, filterCandidates, requestNeeds, type FilterContext } from "./candidate-filter.js";
 import { STRATEGIES } from "./strategies/index.js";
 import { resolveTarget, type AllowFunction } from "./target-resolver.js";
 import type { RoutePlan } from "./router.types.js";
@@ -62,6 +63,8 @@ export function planRoute(deps: PlannerDeps, request: ChatRequest, options: Plan
     const forbidden = exclusions.length > 0 && exclusions.every((exclusion) => exclusion.reason === "not allowed for this key");
     const details = { target: resolved.requested, exclusions: exclusions.map((exclusion) => ({ model: exclusion.model.id, reason: exclusion.reason })) };
     if (forbidden) throw new AppError("FORBIDDEN", `this key may not use any model of "${resolved.requested}"`, { details });
+    const cooling = coolingError(exclusions, resolved.requested, context, details);
+    if (cooling) throw cooling;
     throw new AppError("NO_ROUTE", `no eligible model for "${resolved.requested}"`, { details });
   }
   const promptTokens = prompt.current();
@@ -87,4 +90,19 @@ export function planRoute(deps: PlannerDeps, request: ChatRequest, options: Plan
     reason: result.reason,
     warnings: [],
   };
+}
+
+/**
+ * Every candidate is waiting out an upstream 429: the caller gets the upstream's rate limit (HTTP 429
+ * with Retry-After on REST) rather than NO_ROUTE, since waiting is all it takes.
+ */
+function coolingError(exclusions: readonly Exclusion[], requested: string, context: FilterContext, details: Record<string, unknown>): AppError | null {
+  if (exclusions.length === 0 || !exclusions.every((exclusion) => exclusion.reason.startsWith(COOLING_DOWN))) return null;
+  let until = Number.POSITIVE_INFINITY;
+  for (const exclusion of exclusions) until = Math.min(until, context.circuits.coolingUntil(exclusion.model.id, context.now) ?? context.now);
+  const retryAfterMs = Math.max(0, until - context.now);
+  return new AppError("UPSTREAM_ERROR", `every model of "${requested}" is rate limited upstream; retry in ${Math.ceil(retryAfterMs / 1000)} s`, {
+    retryAfterMs,
+    details: { ...details, upstreamKind: "rate_limit" },
+  });
 }

@@ -105,7 +105,9 @@ describe("execution", () => {
     adapter("openai").script("a", [{ error: new GatewayError("rate_limit", "slow down", { status: 429, retryAfterMs: 60_000 }) }]);
     const moved = await collect(router.execute(router.plan(userRequest()), { stream: true }));
     expect(moved.outcome.model?.id).toBe("anthropic/b");
-    expect(circuits.state("openai/a", Date.now())).toBe("OPEN");
+    expect(circuits.state("openai/a", Date.now())).toBe("CLOSED");
+    expect(circuits.coolingUntil("openai/a", Date.now())).toBeGreaterThan(Date.now() + 50_000);
+    expect(router.plan(userRequest()).exclusions[0]?.reason).toMatch(/^rate limited upstream: cooling down until /);
 
     const single = setup(models, [fallback]);
     const model = single.adapter("openai").script("a", [{ error: new GatewayError("rate_limit", "wait", { retryAfterMs: 20 }) }, {}]);
@@ -117,6 +119,15 @@ describe("execution", () => {
     const gaveUp = await collect(single.router.execute(single.router.plan(userRequest(), { target: "openai/a" }), { stream: true }));
     expect(gaveUp.outcome.status).toBe("FAILED");
     expect(gaveUp.outcome.trail.attempts).toHaveLength(1);
+    // While its only candidate cools down, the target answers with the upstream's rate limit, not NO_ROUTE.
+    let refused: unknown;
+    try {
+      single.router.plan(userRequest(), { target: "openai/a" });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: "UPSTREAM_ERROR", details: { upstreamKind: "rate_limit" } });
+    expect((refused as AppError).retryAfterMs).toBeGreaterThan(4_000);
   });
 
   it("a 429 without Retry-After on the last candidate waits out the default cool-down, then retries it", async () => {
