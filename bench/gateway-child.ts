@@ -21,7 +21,7 @@ const ms = (nanoseconds: number) => Math.max(0, Math.round((nanoseconds / 1e6 - 
 function stats() {
   const histogram = { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max), meanMs: ms(loop.mean) };
   loop.reset();
-  return { eventLoop: histogram, memory: process.memoryUsage() };
+  return { eventLoop: histogram, memory: process.memoryUsage(), sqlStatements: app.database.queries.count };
 }
 
 process.send?.({ type: "ready", url: app.url, pid: process.pid, driver: app.database.driver, adminKey: app.generatedAdminKey });

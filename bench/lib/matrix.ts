@@ -26,7 +26,7 @@ export interface RunResults {
 
 function summary(label: string, result: Measured): string {
   const ttft = result.ttftMs ? ` ttft p50 ${round(result.ttftMs.p50, 3)} ms` : "";
-  const cpu = result.cpuPerRequestUs !== undefined ? ` cpu ${result.cpuPerRequestUs} µs/req (sys ${result.systemCpuPerRequestUs})` : result.upstreamCpuPerRequestUs !== undefined ? ` upstream cpu ${result.upstreamCpuPerRequestUs} µs/req` : "";
+  const cpu = result.cpuPerRequestUs !== undefined ? ` cpu ${result.cpuPerRequestUs} µs/req (sys ${result.systemCpuPerRequestUs}), ${result.sqlPerRequest} SQL/req` : result.upstreamCpuPerRequestUs !== undefined ? ` upstream cpu ${result.upstreamCpuPerRequestUs} µs/req` : "";
   const errors = result.errors ? ` ERRORS ${result.errors}` : "";
   return `    ${label.padEnd(8)} ${Math.round(result.rps).toString().padStart(6)} req/s p50 ${round(result.latencyMs.p50, 3)} ms p99 ${round(result.latencyMs.p99, 3)} ms${ttft}${cpu}${errors}`;
 }

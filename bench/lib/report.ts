@@ -31,10 +31,10 @@ const f = (value: number | undefined, digits = 2) => (value === undefined || !Nu
 
 function plainTable(title: string, points: PointResult[]): string[] {
   if (points.length === 0) return [];
-  const lines = [`### ${title}`, "", "| c | direct req/s | gateway req/s | direct p50/p90/p99 ms | gateway p50/p90/p99 ms | added p50 / p99 ms | gateway CPU µs/req (of which system) | upstream CPU µs/req | errors |", "|---|---|---|---|---|---|---|---|---|"];
+  const lines = [`### ${title}`, "", "| c | direct req/s | gateway req/s | direct p50/p90/p99 ms | gateway p50/p90/p99 ms | added p50 / p99 ms | gateway CPU µs/req (of which system) | SQL statements/req | upstream CPU µs/req | errors |", "|---|---|---|---|---|---|---|---|---|---|"];
   for (const { concurrency, direct, gateway } of points) {
     lines.push(
-      `| ${concurrency} | ${f(direct.rps, 0)} | ${f(gateway.rps, 0)} | ${f(direct.latencyMs.p50, 3)} / ${f(direct.latencyMs.p90, 3)} / ${f(direct.latencyMs.p99, 3)} | ${f(gateway.latencyMs.p50, 3)} / ${f(gateway.latencyMs.p90, 3)} / ${f(gateway.latencyMs.p99, 3)} | ${f(gateway.latencyMs.p50 - direct.latencyMs.p50, 3)} / ${f(gateway.latencyMs.p99 - direct.latencyMs.p99, 3)} | ${f(gateway.cpuPerRequestUs, 0)} (${f(gateway.systemCpuPerRequestUs, 0)}) | ${f(direct.upstreamCpuPerRequestUs, 0)} | ${gateway.errors} |`,
+      `| ${concurrency} | ${f(direct.rps, 0)} | ${f(gateway.rps, 0)} | ${f(direct.latencyMs.p50, 3)} / ${f(direct.latencyMs.p90, 3)} / ${f(direct.latencyMs.p99, 3)} | ${f(gateway.latencyMs.p50, 3)} / ${f(gateway.latencyMs.p90, 3)} / ${f(gateway.latencyMs.p99, 3)} | ${f(gateway.latencyMs.p50 - direct.latencyMs.p50, 3)} / ${f(gateway.latencyMs.p99 - direct.latencyMs.p99, 3)} | ${f(gateway.cpuPerRequestUs, 0)} (${f(gateway.systemCpuPerRequestUs, 0)}) | ${f(gateway.sqlPerRequest)} | ${f(direct.upstreamCpuPerRequestUs, 0)} | ${gateway.errors} |`,
     );
   }
   return [...lines, ""];
@@ -51,13 +51,13 @@ function streamTable(title: string, points: PointResult[]): string[] {
   const lines = [
     `### ${title}`,
     "",
-    "| c | direct streams/s | gateway streams/s | direct TTFT p50/p99 ms | gateway TTFT p50/p99 ms | added TTFT p50 / p99 ms | direct total p50 ms | gateway total p50/p99 ms | per-token overhead µs | gateway CPU µs/stream (of which system) | upstream CPU µs/stream | errors |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| c | direct streams/s | gateway streams/s | direct TTFT p50/p99 ms | gateway TTFT p50/p99 ms | added TTFT p50 / p99 ms | direct total p50 ms | gateway total p50/p99 ms | per-token overhead µs | gateway CPU µs/stream (of which system) | SQL statements/stream | upstream CPU µs/stream | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const point of points) {
     const { concurrency, direct, gateway } = point;
     lines.push(
-      `| ${concurrency} | ${f(direct.rps, 0)} | ${f(gateway.rps, 0)} | ${f(direct.ttftMs?.p50, 3)} / ${f(direct.ttftMs?.p99, 3)} | ${f(gateway.ttftMs?.p50, 3)} / ${f(gateway.ttftMs?.p99, 3)} | ${f((gateway.ttftMs?.p50 ?? NaN) - (direct.ttftMs?.p50 ?? NaN), 3)} / ${f((gateway.ttftMs?.p99 ?? NaN) - (direct.ttftMs?.p99 ?? NaN), 3)} | ${f(direct.latencyMs.p50, 3)} | ${f(gateway.latencyMs.p50, 3)} / ${f(gateway.latencyMs.p99, 3)} | ${f(perTokenUs(point), 1)} | ${f(gateway.cpuPerRequestUs, 0)} (${f(gateway.systemCpuPerRequestUs, 0)}) | ${f(direct.upstreamCpuPerRequestUs, 0)} | ${gateway.errors} |`,
+      `| ${concurrency} | ${f(direct.rps, 0)} | ${f(gateway.rps, 0)} | ${f(direct.ttftMs?.p50, 3)} / ${f(direct.ttftMs?.p99, 3)} | ${f(gateway.ttftMs?.p50, 3)} / ${f(gateway.ttftMs?.p99, 3)} | ${f((gateway.ttftMs?.p50 ?? NaN) - (direct.ttftMs?.p50 ?? NaN), 3)} / ${f((gateway.ttftMs?.p99 ?? NaN) - (direct.ttftMs?.p99 ?? NaN), 3)} | ${f(direct.latencyMs.p50, 3)} | ${f(gateway.latencyMs.p50, 3)} / ${f(gateway.latencyMs.p99, 3)} | ${f(perTokenUs(point), 1)} | ${f(gateway.cpuPerRequestUs, 0)} (${f(gateway.systemCpuPerRequestUs, 0)}) | ${f(gateway.sqlPerRequest)} | ${f(direct.upstreamCpuPerRequestUs, 0)} | ${gateway.errors} |`,
     );
   }
   return [...lines, ""];

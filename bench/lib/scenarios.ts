@@ -6,7 +6,7 @@ import { holdStreams, holdSubscriptions } from "./hold-streams.js";
 import { cpuMillis, cpuSplitMillis, round, rssBytes } from "./measure.js";
 
 export interface GatewayReady { url: string; pid: number; driver: string }
-export interface GatewayStats { eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number }; memory: NodeJS.MemoryUsage }
+export interface GatewayStats { eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number }; memory: NodeJS.MemoryUsage; sqlStatements: number }
 
 export interface BenchContext {
   gateway: Child<GatewayReady>;
@@ -48,17 +48,26 @@ export interface Measured extends LoadResult {
   cpuPerRequestUs?: number;
   /** Of which kernel (system) time, µs per request. */
   systemCpuPerRequestUs?: number;
+  /** SQL statements the gateway sent per request (admission, batched settlements and request log). */
+  sqlPerRequest?: number;
   /** The fake upstream's CPU per request (µs): a floor for what any HTTP hop costs here. */
   upstreamCpuPerRequestUs?: number;
 }
 
 /** Runs `work` against the gateway and charges the gateway's CPU time to the requests it served. */
 export async function withGatewayCpu(context: BenchContext, work: () => Promise<LoadResult>): Promise<Measured> {
+  const statementsBefore = (await context.gateway.ask<GatewayStats>({ type: "stats" })).sqlStatements;
   const before = cpuSplitMillis(context.gateway.pid);
   const result = await work();
   const after = cpuSplitMillis(context.gateway.pid);
+  const statements = (await context.gateway.ask<GatewayStats>({ type: "stats" })).sqlStatements - statementsBefore;
   const perRequest = (ms: number) => (result.requests > 0 ? round((ms * 1000) / result.requests, 1) : NaN);
-  return { ...result, cpuPerRequestUs: perRequest(after.user + after.system - before.user - before.system), systemCpuPerRequestUs: perRequest(after.system - before.system) };
+  return {
+    ...result,
+    cpuPerRequestUs: perRequest(after.user + after.system - before.user - before.system),
+    systemCpuPerRequestUs: perRequest(after.system - before.system),
+    sqlPerRequest: result.requests > 0 ? round(statements / result.requests, 2) : NaN,
+  };
 }
 
 /** Runs `work` against the upstream directly and charges the upstream's CPU time to its requests. */
