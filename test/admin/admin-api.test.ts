@@ -145,6 +145,7 @@ describe("keys", () => {
       { name: "", role: "APP" },
       { name: "x", role: "APP", budgetUsd: -1, budgetPeriod: "DAY" },
       { name: "x", role: "APP", budgetUsd: 1 },
+      { name: "x", role: "APP", budgetUsd: 1e9, budgetPeriod: "DAY" },
       { name: "x", role: "APP", requestsPerMinute: 0 },
     ]) {
       const result = await gql(url, ADMIN_KEY, CREATE_KEY, { input });

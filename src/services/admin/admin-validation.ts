@@ -3,7 +3,8 @@ import { AppError } from "../../core/model/errors.js";
 const MAX_NAME_LENGTH = 200;
 /** Far above any real limit; keeps values inside Postgres `integer`. */
 const MAX_PER_MINUTE = 1_000_000_000;
-const MAX_BUDGET_USD = 1e9;
+/** Budgets are stored as numeric(20,12): at most 8 integer digits. */
+const MAX_BUDGET_USD = 10_000_000;
 
 export function validateName(value: string, field: string): string {
   const trimmed = value.trim();
@@ -24,7 +25,7 @@ export function validatePerMinute(value: number | null | undefined, field: strin
 /** A USD amount from GraphQL's Float as an exact decimal string for `numeric` (at most 12 fraction digits). */
 export function budgetDecimal(value: number): string {
   if (!Number.isFinite(value) || value <= 0 || value > MAX_BUDGET_USD) {
-    throw new AppError("BAD_USER_INPUT", "budget must be a positive amount of USD");
+    throw new AppError("BAD_USER_INPUT", `budget must be a positive amount of USD, at most ${MAX_BUDGET_USD}`);
   }
   const fixed = value.toFixed(12).replace(/0+$/, "").replace(/\.$/, "");
   if (fixed === "0") throw new AppError("BAD_USER_INPUT", "budget must be at least $0.000000000001");
