@@ -1,3 +1,3 @@
-export { createOpenAIRouter } from "./openai/openai.router.js";
-export { createAnthropicRouter } from "./anthropic/anthropic.router.js";
+export { createOpenAIHandlers, createOpenAIRouter, type OpenAIHandlers } from "./openai/openai.router.js";
+export { createAnthropicRouter, createMessagesHandler, type MessagesHandler } from "./anthropic/anthropic.router.js";
 export type { RestApiDeps, RestCatalog, RestRouteList } from "./shared/rest.types.js";

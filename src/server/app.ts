@@ -7,8 +7,8 @@ import type { CircuitStore, StatsStore } from "../core/ports/index.js";
 import { openDatabase, type Database } from "../db/client.js";
 import type { GraphQLServices } from "../graphql/context.js";
 import { buildFederatedSchema } from "../graphql/schema.js";
-import { createAnthropicRouter } from "../http/anthropic/anthropic.router.js";
-import { createOpenAIRouter } from "../http/openai/openai.router.js";
+import { createAnthropicRouter, createMessagesHandler } from "../http/anthropic/anthropic.router.js";
+import { createOpenAIHandlers, createOpenAIRouter } from "../http/openai/openai.router.js";
 import { createAdminServices } from "../services/admin/admin-services.js";
 import type { ApiKeyService } from "../services/auth/api-key.service.js";
 import { createAdmissionControl } from "../services/budgets/admission-control.js";
@@ -28,6 +28,7 @@ import { jsonBody } from "./json-body.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type AppMetrics } from "./metrics.js";
 import { requestContext } from "./request-context.js";
+import { createRestFastPath, type RestFastPath } from "./rest-fast-path.js";
 import { shutdownWithin } from "./shutdown.js";
 
 export interface StartAppOptions {
@@ -147,7 +148,11 @@ async function compose(
 
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = createServer(app);
+  // The hot REST endpoints are answered on plain node:http first; everything else goes to Express.
+  let fastPath: RestFastPath = () => false;
+  const httpServer = createServer((request, response) => {
+    if (!fastPath(request, response)) app(request, response);
+  });
   const webSockets = startGraphQLWebSocketServer({
     httpServer,
     schema,
@@ -182,11 +187,14 @@ async function compose(
     bodyLimitBytes: config.bodyLimitBytes,
     keepAliveMs: config.sseKeepAliveMs,
   };
-  app.use("/v1", authenticate, json, createOpenAIRouter(restDeps), createAnthropicRouter(restDeps));
+  const openai = createOpenAIHandlers(restDeps);
+  const messages = createMessagesHandler(restDeps);
+  app.use("/v1", authenticate, json, createOpenAIRouter(restDeps, openai), createAnthropicRouter(restDeps, messages));
   app.use("/v1", (request, response) => {
     sendApiError(request, response, 404, "NOT_FOUND", `Unknown endpoint ${request.method} ${request.originalUrl}.`);
   });
   app.use(bodyErrorHandler(metrics, logger));
+  fastPath = createRestFastPath({ authenticator: apiKeys, metrics, logger, bodyLimitBytes: config.bodyLimitBytes, openai, messages });
 
   const address = await listen(httpServer, config.host, config.port);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

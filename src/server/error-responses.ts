@@ -1,5 +1,7 @@
+import type { ServerResponse } from "node:http";
 import type { Request, Response } from "express";
 import type { ErrorCode } from "../core/model/index.js";
+import { sendJson } from "../http/shared/json-response.js";
 
 /** OpenAI error `type`/`code` per gateway code, for the few errors the server layer itself answers. */
 const OPENAI_ERRORS: Partial<Record<ErrorCode, { type: string; code: string }>> = {
@@ -23,13 +25,17 @@ const ANTHROPIC_TYPES: Partial<Record<ErrorCode, string>> = {
  * `extensions.code` on /graphql, Anthropic's error object on /v1/messages, OpenAI's elsewhere under /v1.
  */
 export function sendApiError(request: Request, response: Response, status: number, code: ErrorCode, message: string): void {
-  const path = request.originalUrl.split("?")[0] ?? "";
+  sendApiErrorAt(request.originalUrl.split("?")[0] ?? "", response, status, code, message);
+}
+
+/** sendApiError for a path (without query) on a plain node:http response (the REST fast path). */
+export function sendApiErrorAt(path: string, response: ServerResponse, status: number, code: ErrorCode, message: string): void {
   if (path === "/graphql" || path.startsWith("/graphql/")) {
-    response.status(status).json({ errors: [{ message, extensions: { code } }] });
+    sendJson(response, status, { errors: [{ message, extensions: { code } }] });
   } else if (path === "/v1/messages" || path.startsWith("/v1/messages/")) {
-    response.status(status).json({ type: "error", error: { type: ANTHROPIC_TYPES[code] ?? "api_error", message } });
+    sendJson(response, status, { type: "error", error: { type: ANTHROPIC_TYPES[code] ?? "api_error", message } });
   } else {
     const openai = OPENAI_ERRORS[code] ?? { type: "invalid_request_error", code: code.toLowerCase() };
-    response.status(status).json({ error: { message, type: openai.type, param: null, code: openai.code } });
+    sendJson(response, status, { error: { message, type: openai.type, param: null, code: openai.code } });
   }
 }

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
 import type { AppMetrics } from "./metrics.js";
 
-const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+export const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** Route groups for the duration histogram: a fixed set, so the label never grows with paths. */
 const KNOWN_ROUTES = new Set(["/graphql", "/healthz", "/readyz", "/metrics", "/v1/chat/completions", "/v1/models", "/v1/messages"]);
@@ -12,6 +12,11 @@ function routeGroup(path: string): string {
   if (KNOWN_ROUTES.has(path)) return path;
   if (path.startsWith("/v1/models/")) return "/v1/models/:id";
   return path.startsWith("/v1/") ? "/v1/other" : "other";
+}
+
+/** Access-log level: `debug` for successes and probes, `info` for other 4xx, `error` for 5xx. */
+export function accessLogLevel(status: number, route: string): "debug" | "info" | "error" {
+  return status >= 500 ? "error" : status >= 400 && route !== "/healthz" && route !== "/readyz" && route !== "/metrics" ? "info" : "debug";
 }
 
 /**
@@ -46,7 +51,7 @@ export function requestContext(logger: Logger, metrics: AppMetrics) {
       const route = routeGroup(path);
       const status = response.statusCode;
       metrics.httpRequestDuration.observe({ method: request.method, route, status: String(status) }, seconds);
-      const level = status >= 500 ? "error" : status >= 400 && route !== "/healthz" && route !== "/readyz" && route !== "/metrics" ? "info" : "debug";
+      const level = accessLogLevel(status, route);
       if (!logger.isLevelEnabled(level)) return;
       (response.locals.logger as Logger)[level]({ method: request.method, path, status, durationMs: Math.round(seconds * 1e5) / 100 }, "request");
     });

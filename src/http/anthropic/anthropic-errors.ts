@@ -1,5 +1,6 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { AppError, ErrorCode } from "../../core/model/errors.js";
+import { sendJson } from "../shared/json-response.js";
 import { isUpstreamRateLimit, restStatus, retryAfterSeconds } from "../shared/rest-errors.js";
 
 /** Anthropic's `error.type` per gateway code. */
@@ -26,8 +27,8 @@ export function anthropicErrorBody(error: AppError): { type: "error"; error: { t
   return { type: "error", error: { type: anthropicErrorType(error), message: error.message } };
 }
 
-export function sendAnthropicError(response: Response, error: AppError): void {
+export function sendAnthropicError(response: ServerResponse, error: AppError): void {
   const retryAfter = retryAfterSeconds(error);
   if (retryAfter !== null) response.setHeader("retry-after", retryAfter);
-  response.status(restStatus(error)).json(anthropicErrorBody(error));
+  sendJson(response, restStatus(error), anthropicErrorBody(error));
 }

@@ -1,7 +1,10 @@
+import type { ServerResponse } from "node:http";
 import express, { type Request, type RequestHandler, type Response, type Router } from "express";
 import { AppError } from "../../core/model/errors.js";
-import type { CompletionCaller, CompletionInput } from "../../services/completion/completion.service.js";
-import { completionHeaders } from "../shared/completion-headers.js";
+import type { Principal } from "../../services/auth/api-key.service.js";
+import type { CompletionInput } from "../../services/completion/completion.service.js";
+import { setCompletionHeaders } from "../shared/completion-headers.js";
+import { sendJson } from "../shared/json-response.js";
 import { toAppError } from "../shared/rest-errors.js";
 import { DEFAULT_KEEP_ALIVE_MS, principalOf, type RestApiDeps } from "../shared/rest.types.js";
 import { abortOnClientClose } from "../shared/sse-response.js";
@@ -11,21 +14,20 @@ import { messageBody } from "./messages.response.js";
 import { writeMessagesStream } from "./messages.stream.js";
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const MISSING_KEY = "Missing API key: send x-api-key or Authorization: Bearer <key>.";
 
-function callerOf(response: Response): CompletionCaller {
-  const principal = principalOf(response.locals);
-  if (!principal) throw new AppError("UNAUTHENTICATED", "Missing API key: send x-api-key or Authorization: Bearer <key>.");
-  return { principal, protocol: "anthropic" };
-}
+/** `POST /v1/messages` on a plain node:http response (shared by the REST fast path and the Express router). */
+export type MessagesHandler = (body: unknown, principal: Principal | null, response: ServerResponse) => Promise<void>;
 
-function messagesHandler(deps: RestApiDeps): RequestHandler {
+export function createMessagesHandler(deps: RestApiDeps): MessagesHandler {
   const keepAliveMs = deps.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-  return async (request: Request, response: Response): Promise<void> => {
+  return async (body, principal, response) => {
     try {
-      const caller = callerOf(response);
-      const call = parseMessagesRequest(request.body);
+      if (!principal) throw new AppError("UNAUTHENTICATED", MISSING_KEY);
+      const call = parseMessagesRequest(body);
       const abort = abortOnClientClose(response);
       const input: CompletionInput = { request: call.request, target: call.target, stream: call.stream, signal: abort.signal };
+      const caller = { principal, protocol: "anthropic" as const };
       if (call.stream) {
         const run = await deps.completions.start(caller, input);
         await writeMessagesStream(response, run, keepAliveMs);
@@ -34,10 +36,9 @@ function messagesHandler(deps: RestApiDeps): RequestHandler {
       const { run, completion } = await deps.completions.complete(caller, input);
       if (completion.outcome.status === "ABORTED" && abort.signal.aborted) return;
       const outcome = completion.outcome;
-      const headers = completionHeaders(run.id, outcome.model, completion.error ? null : outcome.cost);
-      for (const name in headers) response.setHeader(name, headers[name] as string);
+      setCompletionHeaders(response, run.id, outcome.model, completion.error ? null : outcome.cost);
       if (completion.error) return sendAnthropicError(response, completion.error);
-      response.json(messageBody(run.id, outcome));
+      sendJson(response, 200, messageBody(run.id, outcome));
     } catch (error) {
       if (!response.headersSent) sendAnthropicError(response, toAppError(error));
     }
@@ -48,10 +49,10 @@ function messagesHandler(deps: RestApiDeps): RequestHandler {
  * The Anthropic-compatible API, to mount on `/v1`: `POST /messages`. Any `anthropic-version` is accepted;
  * the key comes as `x-api-key` or `Authorization: Bearer` (the authentication middleware reads both).
  */
-export function createAnthropicRouter(deps: RestApiDeps): Router {
+export function createAnthropicRouter(deps: RestApiDeps, handler: MessagesHandler = createMessagesHandler(deps)): Router {
   const router = express.Router();
   const json = express.json({ limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
   const before: RequestHandler[] = deps.authenticate ? [deps.authenticate] : [];
-  router.post("/messages", ...before, json, messagesHandler(deps));
+  router.post("/messages", ...before, json, (request: Request, response: Response) => handler(request.body, principalOf(response.locals), response));
   return router;
 }

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { CatalogModel } from "../../core/model/catalog.js";
 import type { StreamPart } from "../../core/model/stream-part.js";
 import type { CompletionRun, SettledCompletion } from "../../services/completion/completion.service.js";
@@ -37,7 +37,7 @@ class MessageStream {
   readonly sse: SseResponse;
 
   constructor(
-    readonly response: Response,
+    readonly response: ServerResponse,
     readonly run: CompletionRun,
   ) {
     this.sse = new SseResponse(response, () => completionHeaders(run.id, this.model));
@@ -133,7 +133,7 @@ class MessageStream {
 }
 
 /** Writes a completion run as Anthropic Messages SSE (headers wait for the first token or keep-alive). */
-export async function writeMessagesStream(response: Response, run: CompletionRun, keepAliveMs: number): Promise<void> {
+export async function writeMessagesStream(response: ServerResponse, run: CompletionRun, keepAliveMs: number): Promise<void> {
   const stream = new MessageStream(response, run);
   stream.sse.startKeepAlive(keepAliveMs, stream.keepAlive);
   try {

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { CatalogModel } from "../../core/model/catalog.js";
 import type { StreamPart } from "../../core/model/stream-part.js";
 import type { CompletionRun, SettledCompletion } from "../../services/completion/completion.service.js";
@@ -25,7 +25,7 @@ class ChatStream {
   readonly sse: SseResponse;
 
   constructor(
-    readonly response: Response,
+    readonly response: ServerResponse,
     readonly run: CompletionRun,
     readonly options: ChatStreamOptions,
   ) {
@@ -102,7 +102,7 @@ class ChatStream {
   }
 }
 
-function setHeaders(response: Response, headers: Record<string, string>): void {
+function setHeaders(response: ServerResponse, headers: Record<string, string>): void {
   for (const name in headers) response.setHeader(name, headers[name] as string);
 }
 
@@ -110,7 +110,7 @@ function setHeaders(response: Response, headers: Record<string, string>): void {
  * Writes a completion run as OpenAI SSE. Headers wait for the first token (or the first keep-alive),
  * so failures before it answer with a real HTTP error; after it, failures are in-band.
  */
-export async function writeChatCompletionStream(response: Response, run: CompletionRun, options: ChatStreamOptions): Promise<void> {
+export async function writeChatCompletionStream(response: ServerResponse, run: CompletionRun, options: ChatStreamOptions): Promise<void> {
   const stream = new ChatStream(response, run, options);
   stream.sse.startKeepAlive(options.keepAliveMs, OPENAI_KEEP_ALIVE);
   try {

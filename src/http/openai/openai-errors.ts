@@ -1,5 +1,6 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 import type { AppError, ErrorCode } from "../../core/model/errors.js";
+import { sendJson } from "../shared/json-response.js";
 import { isUpstreamRateLimit, restStatus, retryAfterSeconds } from "../shared/rest-errors.js";
 
 /** OpenAI's `error.type` / `error.code` per gateway code (SPEC §8: unknown model → `model_not_found`). */
@@ -28,8 +29,8 @@ export function openAIErrorBody(error: AppError): OpenAIErrorBody {
 }
 
 /** Answers with OpenAI's error JSON, the REST status and Retry-After when there is a wait. */
-export function sendOpenAIError(response: Response, error: AppError): void {
+export function sendOpenAIError(response: ServerResponse, error: AppError): void {
   const retryAfter = retryAfterSeconds(error);
   if (retryAfter !== null) response.setHeader("retry-after", retryAfter);
-  response.status(restStatus(error)).json(openAIErrorBody(error));
+  sendJson(response, restStatus(error), openAIErrorBody(error));
 }

@@ -1,4 +1,4 @@
-import type { Response } from "express";
+import type { ServerResponse } from "node:http";
 
 const SSE_HEADERS: Record<string, string> = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -17,7 +17,7 @@ export class SseResponse {
   private keepAliveTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     /** Extra headers, read at the moment the stream opens (route decision known by then, if any). */
     private readonly headers: () => Record<string, string>,
   ) {}
@@ -74,7 +74,7 @@ export class SseResponse {
   }
 }
 
-function waitForDrain(response: Response): Promise<void> {
+function waitForDrain(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       response.off("drain", done);
@@ -87,7 +87,7 @@ function waitForDrain(response: Response): Promise<void> {
 }
 
 /** An AbortController that fires when the client goes away before the response finished. */
-export function abortOnClientClose(response: Response): AbortController {
+export function abortOnClientClose(response: ServerResponse): AbortController {
   const controller = new AbortController();
   response.once("close", () => {
     if (!response.writableFinished) controller.abort(new Error("client closed the connection"));
