@@ -83,6 +83,10 @@ function settleUsage(plan: RoutePlan, state: AttemptState): Usage {
 }
 
 function finish(plan: RoutePlan, run: Run, deps: ExecutorDeps, status: OutcomeStatus, error?: GatewayError | AppError): RouterEvent {
+  return { type: "done", outcome: finishOutcome(plan, run, deps, status, error) };
+}
+
+function finishOutcome(plan: RoutePlan, run: Run, deps: ExecutorDeps, status: OutcomeStatus, error?: GatewayError | AppError): RouteOutcome {
   const last = run.last;
   const state = last?.state;
   // Without a first token and without reported usage, a failed upstream billed nothing we can know of.
@@ -112,7 +116,7 @@ function finish(plan: RoutePlan, run: Run, deps: ExecutorDeps, status: OutcomeSt
     timeToFirstTokenMs: run.firstTokenAt === null ? null : run.firstTokenAt - run.startedAt,
     trail,
   };
-  return { type: "done", outcome };
+  return outcome;
 }
 
 function addWarnings(trail: DecisionTrail, plan: RoutePlan, model: CatalogModel, warnings: string[]): void {
@@ -140,9 +144,8 @@ function nextStep(plan: RoutePlan, deps: ExecutorDeps, index: number, attempts: 
   return hasNext ? { kind: "next", delayMs } : { kind: "same", delayMs };
 }
 
-/** Runs a plan: attempts in order with failover, yielding route decisions, parts and one final `done`. */
-export async function* executePlan(deps: ExecutorDeps, plan: RoutePlan, options: ExecuteOptions): AsyncGenerator<RouterEvent, void> {
-  const run: Run = {
+function newRun(deps: ExecutorDeps, plan: RoutePlan): Run {
+  return {
     startedAt: deps.clock.monotonic(),
     firstTokenAt: null,
     trail: { requested: plan.requested, route: plan.routeName, strategy: plan.strategy, candidates: [], attempts: [], reason: plan.reason, warnings: [...plan.warnings] },
@@ -150,6 +153,64 @@ export async function* executePlan(deps: ExecutorDeps, plan: RoutePlan, options:
     last: null,
     lastError: null,
   };
+}
+
+/**
+ * A non-streamed plan as one promise: the same attempts, failover, health records and outcome as
+ * executePlan with `stream: false`, without the async-generator hops per event (the bench profile
+ * had the generator chain at ≈ 13 % of a non-stream request). The events executePlan would yield
+ * (route decisions, the text part, failed attempts) are pushed to `events` when it is given.
+ */
+export async function executePlanWhole(deps: ExecutorDeps, plan: RoutePlan, signal: AbortSignal | undefined, events?: RouterEvent[]): Promise<RouteOutcome> {
+  const run = newRun(deps, plan);
+  const limits = { timeoutMs: plan.route.timeoutMs, firstTokenTimeoutMs: plan.route.firstTokenTimeoutMs };
+  let index = 0;
+  let attempts = 0;
+  while (index < plan.candidates.length && attempts < plan.route.maxAttempts) {
+    if (signal?.aborted) return finishOutcome(plan, run, deps, "ABORTED", new AppError("UPSTREAM_ERROR", "aborted by the caller"));
+    const model = (plan.candidates[index] as { model: CatalogModel }).model;
+    const adapter = deps.adapters(model.providerId);
+    if (!adapter || !deps.circuits.tryAcquire(model.id, deps.clock.now())) {
+      run.skipped.set(model.id, adapter ? "skipped: circuit not available" : "skipped: provider not configured");
+      index++;
+      continue;
+    }
+    attempts++;
+    const languageModel = adapter.languageModel(model.name);
+    addWarnings(run.trail, plan, model, languageModel.warnings(plan.request));
+    run.trail.reason = attempts === 1 ? plan.reason : `failover after ${run.lastError?.kind ?? "error"}: ${plan.reason}`;
+    events?.push({ type: "route-decided", attempt: attempts, model, reason: run.trail.reason });
+    const state = newAttemptState(deps.clock);
+    run.last = { model, state };
+    await generateAttempt(languageModel, plan.request, limits, signal, state, deps.clock);
+    if (!state.error) {
+      run.firstTokenAt = state.firstTokenAt;
+      if (state.text.length > 0) events?.push({ type: "part", part: { type: "text-delta", text: state.text } });
+    }
+    recordHealth(deps, model, state);
+    run.trail.attempts.push(attemptRecord(attempts, model, state, deps.clock));
+    const error = state.error;
+    if (!error) return finishOutcome(plan, run, deps, "SUCCEEDED");
+    run.lastError = error;
+    if (state.abortedByCaller) return finishOutcome(plan, run, deps, "ABORTED", error);
+    const step = nextStep(plan, deps, index, attempts, error);
+    events?.push({ type: "attempt-failed", attempt: attempts, model, error, willFailOver: step.kind !== "stop" });
+    if (step.kind === "stop") return finishOutcome(plan, run, deps, "FAILED", error);
+    if (step.kind === "next") index++;
+    if (step.delayMs > 0) {
+      try {
+        await deps.clock.sleep(step.delayMs, signal);
+      } catch {
+        return finishOutcome(plan, run, deps, "ABORTED", error);
+      }
+    }
+  }
+  return finishOutcome(plan, run, deps, "FAILED", run.lastError ?? new AppError("NO_ROUTE", `no candidate of "${plan.requested}" is available now`));
+}
+
+/** Runs a plan: attempts in order with failover, yielding route decisions, parts and one final `done`. */
+export async function* executePlan(deps: ExecutorDeps, plan: RoutePlan, options: ExecuteOptions): AsyncGenerator<RouterEvent, void> {
+  const run = newRun(deps, plan);
   const signal = options.signal;
   const limits = { timeoutMs: plan.route.timeoutMs, firstTokenTimeoutMs: plan.route.firstTokenTimeoutMs };
   let index = 0;

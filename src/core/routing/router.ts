@@ -4,8 +4,8 @@ import type { ProviderAdapter } from "../ports/language-model.js";
 import type { CircuitStore, StatsStore } from "../ports/stats-store.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { planRoute, type PlanOptions } from "./planner.js";
-import { executePlan } from "./route-executor.js";
-import type { ExecuteOptions, RoutePlan, RouterEvent } from "./router.types.js";
+import { executePlan, executePlanWhole } from "./route-executor.js";
+import type { ExecuteOptions, RouteOutcome, RoutePlan, RouterEvent } from "./router.types.js";
 import type { CatalogView, RouteView } from "./views.js";
 
 export interface RouterDeps {
@@ -30,6 +30,11 @@ export interface Router {
   plan(request: ChatRequest, options?: PlanOptions): RoutePlan;
   /** Runs the plan with failover. Always ends with one `done` event, on success, failure and abort alike. */
   execute(plan: RoutePlan, options: ExecuteOptions): AsyncIterable<RouterEvent>;
+  /**
+   * `execute` with `stream: false` as one promise of the outcome (no per-event async hops). The events
+   * `execute` would have yielded before `done` are pushed to `events` when given.
+   */
+  generate(plan: RoutePlan, options: { signal?: AbortSignal }, events?: RouterEvent[]): Promise<RouteOutcome>;
 }
 
 export function createRouter(deps: RouterDeps): Router {
@@ -39,5 +44,6 @@ export function createRouter(deps: RouterDeps): Router {
   return {
     plan: (request, options = {}) => planRoute(plannerDeps, request, options),
     execute: (plan, options) => executePlan(executorDeps, plan, options),
+    generate: (plan, options, events) => executePlanWhole(executorDeps, plan, options.signal, events),
   };
 }

@@ -70,6 +70,33 @@ export class CompletionService {
 
   /** Plans and admits the request; throws AppError when it is refused. */
   async start(caller: CompletionCaller, input: CompletionInput): Promise<CompletionRun> {
+    const begun = await this.begin(caller, input);
+    const events = input.stream
+      ? this.events(begun, caller, input)
+      : new WholeRunEvents((into) => this.runWhole(begun, caller, input, into));
+    return { id: begun.id, plan: begun.plan, events };
+  }
+
+  /**
+   * A whole (non-streamed or collected) completion: start, run, settle. Non-stream requests take the
+   * router's promise path (no event generators, no buffered events); streamed ones drain the events.
+   */
+  async complete(caller: CompletionCaller, input: CompletionInput): Promise<{ run: CompletionRun; completion: SettledCompletion }> {
+    if (!input.stream) {
+      const begun = await this.begin(caller, input);
+      const completion = await this.runWhole(begun, caller, input, undefined);
+      const run: CompletionRun = { id: begun.id, plan: begun.plan, events: new WholeRunEvents(async () => completion) };
+      return { run, completion };
+    }
+    const run = await this.start(caller, input);
+    let completion: SettledCompletion | null = null;
+    for await (const event of run.events) if (event.type === "settled") completion = event.completion;
+    if (!completion) throw new AppError("INTERNAL_SERVER_ERROR", "completion ended without an outcome");
+    return { run, completion };
+  }
+
+  /** Plan, admission, the RUNNING row. */
+  private async begin(caller: CompletionCaller, input: CompletionInput): Promise<Begun> {
     const id = randomUUID();
     let plan: RoutePlan;
     let ticket: AdmissionTicket;
@@ -84,19 +111,15 @@ export class CompletionService {
       if (error instanceof AppError) this.metrics.rejected(error.code.toLowerCase());
       throw error;
     }
-    const startedAt = new Date();
-    const base = this.baseRow(id, caller, input, plan, startedAt);
+    const base = this.baseRow(id, caller, input, plan, new Date());
     this.deps.requestLog.start(base);
-    return { id, plan, events: this.events(id, caller, input, plan, ticket, base) };
+    return { id, plan, ticket, base };
   }
 
-  /** A whole (non-streamed or collected) completion: start, drain, settle. */
-  async complete(caller: CompletionCaller, input: CompletionInput): Promise<{ run: CompletionRun; completion: SettledCompletion }> {
-    const run = await this.start(caller, input);
-    let completion: SettledCompletion | null = null;
-    for await (const event of run.events) if (event.type === "settled") completion = event.completion;
-    if (!completion) throw new AppError("INTERNAL_SERVER_ERROR", "completion ended without an outcome");
-    return { run, completion };
+  /** A non-streamed run on the router's promise path; the router's events go to `into` when given. */
+  private async runWhole(begun: Begun, caller: CompletionCaller, input: CompletionInput, into: RouterEvent[] | undefined): Promise<SettledCompletion> {
+    const outcome = await this.deps.router.generate(begun.plan, { signal: input.signal }, into);
+    return this.settle(begun.id, caller, begun.base, outcome, begun.ticket, input.notes);
   }
 
   private allowFor(principal: Principal): ((modelId: string, routeName?: string) => boolean) | undefined {
@@ -107,14 +130,8 @@ export class CompletionService {
     return (modelId, routeName) => set.has(modelId) || (routeName !== undefined && set.has(`route:${routeName}`));
   }
 
-  private async *events(
-    id: string,
-    caller: CompletionCaller,
-    input: CompletionInput,
-    plan: RoutePlan,
-    ticket: AdmissionTicket,
-    base: NewCompletionRequestRow & { id: string },
-  ): AsyncGenerator<CompletionEvent> {
+  private async *events(begun: Begun, caller: CompletionCaller, input: CompletionInput): AsyncGenerator<CompletionEvent> {
+    const { id, plan, ticket, base } = begun;
     // Our own controller: a consumer that stops iterating (unsubscribe, client gone) aborts upstream.
     const controller = new AbortController();
     const onCallerAbort = () => controller.abort(input.signal?.reason);
@@ -205,6 +222,54 @@ export class CompletionService {
       warnings: input.notes?.length ? [...input.notes, ...plan.warnings] : plan.warnings,
       createdAt,
     };
+  }
+}
+
+interface Begun {
+  id: string;
+  plan: RoutePlan;
+  ticket: AdmissionTicket;
+  base: NewCompletionRequestRow & { id: string };
+}
+
+/**
+ * The events of a non-streamed run without an async generator: the first `next()` runs the whole
+ * request (router promise path), then the router's events and the `settled` event are handed out
+ * from a buffer. Iterate once. Leaving early (`return()`) after the first `next()` still settles the
+ * request (the outcome is already known by then); a run never iterated is not executed at all, like
+ * a generator that was never started.
+ */
+class WholeRunEvents implements AsyncIterableIterator<CompletionEvent> {
+  private buffer: CompletionEvent[] | null = null;
+  private index = 0;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly runWith: (into: RouterEvent[]) => Promise<SettledCompletion>) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<CompletionEvent>> {
+    if (this.buffer === null) await (this.running ??= this.run());
+    const buffer = this.buffer as CompletionEvent[] | null;
+    if (buffer !== null && this.index < buffer.length) return { done: false, value: buffer[this.index++] as CompletionEvent };
+    return { done: true, value: undefined };
+  }
+
+  async return(): Promise<IteratorResult<CompletionEvent>> {
+    if (this.running) await this.running.catch(() => undefined);
+    this.buffer = [];
+    return { done: true, value: undefined };
+  }
+
+  private async run(): Promise<void> {
+    const events: CompletionEvent[] = [];
+    const into: RouterEvent[] = [];
+    const completion = await this.runWith(into);
+    for (const event of into) events.push(event);
+    events.push({ type: "settled", completion });
+    this.buffer = events;
   }
 }
 
