@@ -2,11 +2,10 @@ import { sql, type SQL } from "drizzle-orm";
 import { executeRows, type Database } from "../../db/client.js";
 import type { BudgetPeriodValue } from "../../db/schema/index.js";
 import { RATE_LIMIT_WINDOW_SECONDS } from "../rate-limits/rate-limits.js";
+import { rpmKey, tpmKey } from "../rate-limits/rate-limit-leases.js";
 import { periodStart } from "./budget-period.js";
 
-/** The rate_limits keys rate-limiter-flexible uses (`<keyPrefix>:<key>`), so both paths share the windows. */
-export const rpmKey = (keyId: string): string => `sy:rpm:${keyId}`;
-export const tpmKey = (keyId: string): string => `sy:tpm:${keyId}`;
+export { rpmKey, tpmKey };
 
 export interface AdmissionStatementInput {
   keyId: string;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { executeRows, type Database } from "../../db/client.js";
 import type { BudgetPeriodValue } from "../../db/schema/index.js";
 import { periodResetsAt, periodStart } from "./budget-period.js";
+import { LEASE_TAG_PREFIX } from "./lease-statements.js";
 
 export interface BudgetReservation {
   id: string;
@@ -98,15 +99,20 @@ export class BudgetLedger {
 
   /**
    * Releases reservations left open longer than `olderThanMs` (their request died with its
-   * instance), so a crash cannot lock a budget forever. Returns how many were released.
+   * instance), and budget leases not renewed for `leaseTtlMs` (a live instance renews its leases
+   * every few seconds and returns idle ones, so such a lease belongs to a dead instance), so a crash
+   * cannot lock a budget. The lease TTL is measured on the database clock (`created_at` is set by
+   * now() at each renewal). Returns how many rows were released.
    */
-  async releaseStale(olderThanMs: number): Promise<number> {
+  async releaseStale(olderThanMs: number, leaseTtlMs = 15_000): Promise<number> {
     const cutoff = new Date(this.clock().getTime() - olderThanMs).toISOString();
+    const leaseSeconds = leaseTtlMs / 1000;
     const rows = await executeRows(
       this.database.db,
       sql`with released as (
             update budget_reservations set settled_at = now(), actual_usd = 0
-            where settled_at is null and created_at < ${cutoff}::timestamptz
+            where settled_at is null and (created_at < ${cutoff}::timestamptz
+              or (request_id like ${`${LEASE_TAG_PREFIX}%`} and created_at < now() - make_interval(secs => ${leaseSeconds}::double precision)))
             returning api_key_id, period_start, amount_usd
           ), totals as (
             select api_key_id, period_start, sum(amount_usd) as amount, count(*) as n from released group by 1, 2
