@@ -41,7 +41,10 @@ interface Lease {
   /** limit − spent − reserved as last seen in the database (null: unknown). */
   remaining: bigint | null;
   remainingAt: number;
+  /** Last request on this key and period (any path): the entry is dropped after idling. */
   lastActivity: number;
+  /** Last request admitted against the lease: the free part is returned after `idleReturnMs` without one. */
+  lastLeaseUse: number;
   lastWrite: number;
   /** Grow and flush statements of one lease run one at a time. */
   queue: Promise<unknown>;
@@ -83,14 +86,17 @@ export class BudgetLeases {
     const id = `${input.keyId}|${start.getTime()}|${input.limitUsd}`;
     let lease = this.leases.get(id);
     if (!lease) {
-      lease = { keyId: input.keyId, periodStart: start, leaseId: null, held: 0n, free: 0n, inUse: 0n, spent: 0n, remaining: null, remainingAt: 0, lastActivity: 0, lastWrite: 0, queue: Promise.resolve() };
+      lease = { keyId: input.keyId, periodStart: start, leaseId: null, held: 0n, free: 0n, inUse: 0n, spent: 0n, remaining: null, remainingAt: 0, lastActivity: 0, lastLeaseUse: 0, lastWrite: 0, queue: Promise.resolve() };
       this.leases.set(id, lease);
     }
     lease.lastActivity = now.getTime();
     const amount = parseUsd(input.amountUsd);
     for (let attempt = 0; attempt < 3; attempt++) {
       const hold = this.take(lease, amount);
-      if (hold) return hold;
+      if (hold) {
+        lease.lastLeaseUse = lease.lastActivity;
+        return hold;
+      }
       if (this.tooSmall(lease, amount)) return null;
       const granted = await this.exclusive(lease, () => (lease.free >= amount && lease.held > 0n ? Promise.resolve(true) : this.grow(lease, input.limitUsd, amount)));
       if (!granted) return null;
@@ -103,8 +109,8 @@ export class BudgetLeases {
     const now = this.clock().getTime();
     const work: Promise<unknown>[] = [];
     for (const [id, lease] of this.leases) {
-      const idle = final || now - lease.lastActivity >= this.idleReturnMs;
-      if (idle && lease.held === 0n && lease.spent === 0n && lease.inUse === 0n) {
+      const idle = final || now - lease.lastLeaseUse >= this.idleReturnMs;
+      if ((final || now - lease.lastActivity >= this.idleReturnMs) && lease.held === 0n && lease.spent === 0n && lease.inUse === 0n) {
         this.leases.delete(id);
         continue;
       }
