@@ -174,29 +174,29 @@ export class CompletionService {
   ): SettledCompletion {
     const error = outcome.error ? (isGatewayError(outcome.error) ? appErrorFromGateway(outcome.error) : outcome.error) : null;
     const usage = outcome.usage;
-    const row: NewCompletionRequestRow & { id: string } = {
-      ...base,
-      servedModel: outcome.model?.id ?? null,
-      providerId: outcome.model?.providerId ?? null,
-      status: outcome.status,
-      inputTokens: usage?.inputTokens ?? 0,
-      outputTokens: usage?.outputTokens ?? 0,
-      cachedInputTokens: usage?.cachedInputTokens ?? 0,
-      cacheWriteInputTokens: usage?.cacheWriteInputTokens ?? 0,
-      reasoningTokens: usage?.reasoningTokens ?? 0,
-      usageSource: usage?.source ?? null,
-      costUsd: outcome.cost?.totalUsd ?? null,
-      priceSource: outcome.cost?.priceSource ?? null,
-      unpriced: outcome.unpriced,
-      finishReason: outcome.finishReason,
-      errorCode: error?.code ?? (outcome.status === "ABORTED" ? "ABORTED" : null),
-      errorMessage: error?.message ?? null,
-      latencyMs: Math.round(outcome.latencyMs),
-      timeToFirstTokenMs: outcome.timeToFirstTokenMs === null ? null : Math.round(outcome.timeToFirstTokenMs),
-      decision: outcome.trail as unknown as NewCompletionRequestRow["decision"],
-      warnings: notes?.length ? [...notes, ...outcome.trail.warnings] : outcome.trail.warnings,
-      finishedAt: new Date(),
-    };
+    // The base row is this request's own object: the settled fields go onto it (no 30-field spread
+    // per request), and the request log sees the same object it queued at start (no merge either).
+    const row = base;
+    row.servedModel = outcome.model?.id ?? null;
+    row.providerId = outcome.model?.providerId ?? null;
+    row.status = outcome.status;
+    row.inputTokens = usage?.inputTokens ?? 0;
+    row.outputTokens = usage?.outputTokens ?? 0;
+    row.cachedInputTokens = usage?.cachedInputTokens ?? 0;
+    row.cacheWriteInputTokens = usage?.cacheWriteInputTokens ?? 0;
+    row.reasoningTokens = usage?.reasoningTokens ?? 0;
+    row.usageSource = usage?.source ?? null;
+    row.costUsd = outcome.cost?.totalUsd ?? null;
+    row.priceSource = outcome.cost?.priceSource ?? null;
+    row.unpriced = outcome.unpriced;
+    row.finishReason = outcome.finishReason;
+    row.errorCode = error?.code ?? (outcome.status === "ABORTED" ? "ABORTED" : null);
+    row.errorMessage = error?.message ?? null;
+    row.latencyMs = Math.round(outcome.latencyMs);
+    row.timeToFirstTokenMs = outcome.timeToFirstTokenMs === null ? null : Math.round(outcome.timeToFirstTokenMs);
+    row.decision = outcome.trail as unknown as NewCompletionRequestRow["decision"];
+    row.warnings = notes?.length ? [...notes, ...outcome.trail.warnings] : outcome.trail.warnings;
+    row.finishedAt = new Date();
     const persisted = Promise.all([this.deps.requestLog.settle(row), ticket.settle(outcome)]).then(() => undefined);
     this.metrics.completed(caller.protocol, outcome);
     return { id, outcome, error, persisted };

@@ -78,7 +78,8 @@ export class RequestLog {
   private enqueue(row: Row, waiter?: () => void): void {
     const existing = this.pending.get(row.id);
     if (existing) {
-      existing.row = { ...existing.row, ...row };
+      // The completion service settles on the same object it started with: nothing to merge then.
+      if (existing.row !== row) existing.row = { ...existing.row, ...row };
       if (waiter) existing.waiters.push(waiter);
     } else {
       this.pending.set(row.id, { row, waiters: waiter ? [waiter] : [] });
@@ -169,7 +170,15 @@ export class RequestLog {
   }
 }
 
-const COLUMNS = Object.entries(getTableColumns(completionRequests)).map(([key, column]) => ({ key, name: column.name, column }));
+const NOW = Symbol("now");
+
+/** Per column: its key in the row, its SQL name, and the value an absent key takes (precomputed once). */
+const COLUMNS = Object.entries(getTableColumns(completionRequests)).map(([key, column]) => ({
+  key,
+  name: column.name,
+  /** created_at defaults to now(); static defaults are copied; other absent values are NULL. */
+  fill: column.name === "created_at" ? NOW : column.hasDefault && column.default !== undefined && !is(column.default, SQL) ? column.default : null,
+}));
 const COLUMN_LIST = sql.raw(COLUMNS.map(({ name }) => `"${name}"`).join(", "));
 /** Settlement overwrites what the request learnt; identity columns (key, protocol, model asked for, created_at) stay. */
 const UPDATED = [
@@ -183,14 +192,9 @@ const UPDATE_LIST = sql.raw(UPDATED.map((name) => `"${name}" = excluded."${name}
 function toColumnRecord(row: Row): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   const source = row as Record<string, unknown>;
-  for (const { key, name, column } of COLUMNS) {
-    let value = source[key];
-    if (value === undefined) {
-      if (name === "created_at") value = new Date();
-      else if (column.hasDefault && column.default !== undefined && !is(column.default, SQL)) value = column.default;
-      else value = null;
-    }
-    record[name] = value;
+  for (const { key, name, fill } of COLUMNS) {
+    const value = source[key];
+    record[name] = value !== undefined ? value : fill === NOW ? new Date() : fill;
   }
   return record;
 }
