@@ -25,6 +25,26 @@ export interface GraphQLContext {
   chat: ChatLoaders;
 }
 
+/** Loaders are built on first use: a `complete` mutation never reads through them. */
+class RequestContext implements GraphQLContext {
+  private ownLoaders: Loaders | undefined;
+  private ownChat: ChatLoaders | undefined;
+
+  constructor(
+    readonly services: GraphQLServices,
+    readonly principal: CallerPrincipal,
+    readonly requestId: string,
+  ) {}
+
+  get loaders(): Loaders {
+    return (this.ownLoaders ??= createLoaders(this.services));
+  }
+
+  get chat(): ChatLoaders {
+    return (this.ownChat ??= createChatLoaders(this.services.chat, this.principal));
+  }
+}
+
 export function createGraphQLContext(services: GraphQLServices, principal: CallerPrincipal, requestId: string): GraphQLContext {
-  return { principal, requestId, services, loaders: createLoaders(services), chat: createChatLoaders(services.chat, principal) };
+  return new RequestContext(services, principal, requestId);
 }

@@ -194,7 +194,7 @@ async function compose(
     sendApiError(request, response, 404, "NOT_FOUND", `Unknown endpoint ${request.method} ${request.originalUrl}.`);
   });
   app.use(bodyErrorHandler(metrics, logger));
-  fastPath = createRestFastPath({ authenticator: apiKeys, metrics, logger, bodyLimitBytes: config.bodyLimitBytes, openai, messages });
+  fastPath = createRestFastPath({ authenticator: apiKeys, metrics, logger, bodyLimitBytes: config.bodyLimitBytes, openai, messages, graphql: graphql.execute });
 
   const address = await listen(httpServer, config.host, config.port);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -1,5 +1,5 @@
-import type { Server } from "node:http";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
@@ -7,6 +7,7 @@ import type { RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
 import { createGraphQLContext, type CallerPrincipal, type GraphQLContext, type GraphQLServices } from "../graphql/context.js";
 import { formatGraphQLError } from "../graphql/errors.js";
+import { sendJsonText } from "../http/shared/json-response.js";
 import type { Logger } from "pino";
 import { drainPlugin, errorLoggingPlugin, rejectHttpSubscriptionsPlugin } from "./apollo.plugins.js";
 import { apolloHardening } from "./graphql-hardening.js";
@@ -15,6 +16,21 @@ export interface GraphQLHttpServer {
   apollo: ApolloServer<GraphQLContext>;
   /** The Express handler for `/graphql`; expects `express.json()` and authentication before it. */
   handler: RequestHandler;
+  /**
+   * The same as `handler` on plain node:http (the REST fast path's `POST /graphql`): the body is already
+   * parsed (undefined when not JSON) and the caller authenticated.
+   */
+  execute(request: IncomingMessage, response: ServerResponse, body: unknown, principal: CallerPrincipal, requestId: string): Promise<void>;
+}
+
+/** Apollo's response written the way the Express integration's `res.send` writes it (length, weak ETag). */
+async function writeApolloResponse(response: ServerResponse, result: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of result.headers) response.setHeader(key, value);
+  const status = result.status || 200;
+  if (result.body.kind === "complete") return sendJsonText(response, status, result.body.string);
+  response.statusCode = status;
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
 }
 
 /** Apollo Server 5 over Express 5. `stop()` on the returned Apollo drains HTTP, then runs `onDrain`. */
@@ -52,5 +68,20 @@ export async function startGraphQLHttpServer(options: {
     context: async ({ res }) =>
       createGraphQLContext(options.services, res.locals.principal as CallerPrincipal, res.locals.requestId as string),
   });
-  return { apollo, handler };
+  const execute = async (request: IncomingMessage, response: ServerResponse, body: unknown, principal: CallerPrincipal, requestId: string): Promise<void> => {
+    const headers = new HeaderMap();
+    const raw = request.headers;
+    for (const key in raw) {
+      const value = raw[key];
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const url = request.url ?? "";
+    const query = url.indexOf("?");
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: "POST", headers, search: query < 0 ? "" : url.slice(query), body },
+      context: async () => createGraphQLContext(options.services, principal, requestId),
+    });
+    await writeApolloResponse(response, result);
+  };
+  return { apollo, handler, execute };
 }

@@ -17,6 +17,8 @@ export interface RestFastPathDeps {
   bodyLimitBytes: number;
   openai: OpenAIHandlers;
   messages: MessagesHandler;
+  /** `POST /graphql` after authentication and the JSON body (Apollo without the Express integration). */
+  graphql: (request: IncomingMessage, response: ServerResponse, body: unknown, principal: Principal, requestId: string) => Promise<void>;
 }
 
 /** Answers the request and returns true, or returns false (untouched) for Express to serve it. */
@@ -25,6 +27,7 @@ export type RestFastPath = (request: IncomingMessage, response: ServerResponse) 
 const CHAT = "/v1/chat/completions";
 const MESSAGES = "/v1/messages";
 const MODELS = "/v1/models";
+const GRAPHQL = "/graphql";
 
 /** What the finish listener needs, kept on the response instead of in a per-request closure. */
 interface Tracked extends ServerResponse {
@@ -34,7 +37,7 @@ interface Tracked extends ServerResponse {
 }
 
 /**
- * The hot REST endpoints (`POST /v1/chat/completions`, `POST /v1/messages`, `GET /v1/models`) on plain
+ * The hot endpoints (`POST /v1/chat/completions`, `POST /v1/messages`, `GET /v1/models`, `POST /graphql`) on plain
  * node:http, in front of Express: the bench profile had Express's router, `res.json` and the middleware
  * chain at ≈ 12 % of the gateway's CPU per request. Behaviour is the Express stack's, step for step:
  * request id + access log/metrics (requestContext), authentication (requireApiKey), the JSON body
@@ -42,7 +45,7 @@ interface Tracked extends ServerResponse {
  * paths Express would also match (case, trailing slash), conditional GETs — falls through to Express.
  */
 export function createRestFastPath(deps: RestFastPathDeps): RestFastPath {
-  const { authenticator, metrics, logger, bodyLimitBytes, openai, messages } = deps;
+  const { authenticator, metrics, logger, bodyLimitBytes, openai, messages, graphql } = deps;
 
   function onFinish(this: Tracked): void {
     const started = this.switchyardStarted;
@@ -83,7 +86,12 @@ export function createRestFastPath(deps: RestFastPathDeps): RestFastPath {
   function complete(path: string, request: IncomingMessage, response: ServerResponse, principal: Principal): void {
     readJsonBody(request, bodyLimitBytes, (error, body) => {
       if (error) return bodyError(path, response, error);
-      const handled = path === CHAT ? openai.chatCompletions(body, principal, response) : messages(body, principal, response);
+      const handled =
+        path === CHAT
+          ? openai.chatCompletions(body, principal, response)
+          : path === MESSAGES
+            ? messages(body, principal, response)
+            : graphql(request, response, body, principal, (response as Tracked).switchyardRequestId as string);
       handled.catch((thrown: unknown) => internalError(path, response, thrown));
     });
   }
@@ -102,7 +110,7 @@ export function createRestFastPath(deps: RestFastPathDeps): RestFastPath {
     const path = query < 0 ? url : url.slice(0, query);
     const method = request.method;
     if (method === "POST") {
-      if (path !== CHAT && path !== MESSAGES) return false;
+      if (path !== CHAT && path !== MESSAGES && path !== GRAPHQL) return false;
     } else if (method === "GET") {
       // Conditional GETs stay with Express (ETag freshness → 304).
       if (path !== MODELS || request.headers["if-none-match"] !== undefined || request.headers["if-modified-since"] !== undefined) return false;
