@@ -2,7 +2,11 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
 import { createGraphQLContext, type CallerPrincipal, type GraphQLContext, type GraphQLServices } from "../graphql/context.js";
@@ -58,6 +62,10 @@ export async function startGraphQLHttpServer(options: {
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs }),
       drainPlugin<GraphQLContext>(options.onDrain),
       ApolloServerPluginInlineTraceDisabled(),
+      // No @cacheControl hints in this schema: the default cache-control plugin only added a hook per resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      // Never send traces to GraphOS, even when APOLLO_KEY happens to be in the environment.
+      ApolloServerPluginUsageReportingDisabled(),
       rejectHttpSubscriptionsPlugin<GraphQLContext>(),
       errorLoggingPlugin<GraphQLContext>(options.logger),
       ...(hardening.plugins as ApolloServerPlugin<GraphQLContext>[]),

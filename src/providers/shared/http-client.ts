@@ -1,4 +1,4 @@
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 import type { Dispatcher } from "undici";
 import { GatewayError } from "../../core/model/errors.js";
 import { errorFromResponse, errorFromThrown } from "./error-mapping.js";
@@ -37,6 +37,11 @@ export interface HttpClientOptions {
 export class HttpClient {
   private readonly agent: Agent;
   private readonly providerId: string;
+  /**
+   * URL → origin + path. undici's top-level `request(url)` builds a WHATWG URL per call; the Agent's own
+   * `request({ origin, path })` does not. A provider calls a handful of fixed URLs, so this stays tiny.
+   */
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(options: HttpClientOptions) {
     this.providerId = options.providerId;
@@ -54,12 +59,14 @@ export class HttpClient {
     if (httpRequest.signal?.aborted) throw errorFromThrown(httpRequest.signal.reason, context);
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(httpRequest.url, {
+      const target = this.target(httpRequest.url);
+      response = await this.agent.request({
+        origin: target.origin,
+        path: target.path,
         method: httpRequest.method,
         headers: httpRequest.headers,
         body: httpRequest.body,
         signal: httpRequest.signal,
-        dispatcher: this.agent,
       });
     } catch (error) {
       throw errorFromThrown(error, context);
@@ -98,7 +105,20 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
+
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
+  }
 }
+
+const MAX_CACHED_TARGETS = 256;
 
 /** A JSON POST (with a body) or GET (without) to `baseUrl + path`, with per-call headers layered on the provider's. */
 export function jsonRequest(

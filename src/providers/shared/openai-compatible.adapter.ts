@@ -69,8 +69,10 @@ export class OpenAICompatibleProvider implements ProviderAdapter {
   readonly dialect: OpenAICompatibleDialect;
   readonly normalizeUsage: UsageNormalizer;
   private readonly baseHeaders: Record<string, string>;
+  private readonly chatUrl: string;
 
   constructor(private readonly settings: OpenAICompatibleSettings) {
+    this.chatUrl = joinUrl(settings.apiBaseUrl, "/chat/completions");
     this.id = settings.providerId;
     this.http = new HttpClient({ providerId: settings.providerId });
     this.dialect = { ...GENERIC_DIALECT, ...settings.dialect };
@@ -96,7 +98,7 @@ export class OpenAICompatibleProvider implements ProviderAdapter {
   chatRequest(body: Record<string, unknown>, options: CallOptions) {
     return {
       method: "POST" as const,
-      url: joinUrl(this.settings.apiBaseUrl, "/chat/completions"),
+      url: this.chatUrl,
       headers: options.headers ? { ...this.baseHeaders, ...options.headers } : this.baseHeaders,
       body: JSON.stringify(body),
       signal: options.signal,
