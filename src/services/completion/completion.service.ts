@@ -197,9 +197,10 @@ export class CompletionService {
     row.decision = outcome.trail as unknown as NewCompletionRequestRow["decision"];
     row.warnings = notes?.length ? [...notes, ...outcome.trail.warnings] : outcome.trail.warnings;
     row.finishedAt = new Date();
-    const persisted = Promise.all([this.deps.requestLog.settle(row), ticket.settle(outcome)]).then(() => undefined);
+    const settledTicket = ticket.settle(outcome);
+    this.deps.requestLog.settleLater(row);
     this.metrics.completed(caller.protocol, outcome);
-    return { id, outcome, error, persisted };
+    return new Settled(id, outcome, error, settledTicket, this.deps.requestLog);
   }
 
   private baseRow(
@@ -222,6 +223,26 @@ export class CompletionService {
       warnings: input.notes?.length ? [...input.notes, ...plan.warnings] : plan.warnings,
       createdAt,
     };
+  }
+}
+
+/**
+ * A settled completion whose `persisted` promise is made on first read: only callers that need
+ * read-your-writes (GraphQL) make the request log flush at once; REST rows ride the next batch.
+ */
+class Settled implements SettledCompletion {
+  private written: Promise<void> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly outcome: RouteOutcome,
+    readonly error: AppError | null,
+    private readonly settledTicket: Promise<void>,
+    private readonly requestLog: RequestLog,
+  ) {}
+
+  get persisted(): Promise<void> {
+    return (this.written ??= Promise.all([this.requestLog.whenWritten(this.id), this.settledTicket]).then(() => undefined));
   }
 }
 

@@ -39,6 +39,8 @@ export class RequestLog {
   /** Some pending row has a waiter. */
   private awaitedPending = false;
   private flushing: Promise<void> | null = null;
+  /** The rows of the statement in flight, so a late `whenWritten` can wait for it. */
+  private writing = new Map<string, Pending>();
   private closed = false;
 
   constructor(options: RequestLogOptions) {
@@ -56,6 +58,28 @@ export class RequestLog {
   /** Queues the settled row (the full row); resolves once it is durable. */
   settle(row: Row): Promise<void> {
     return new Promise<void>((resolve) => this.enqueue(row, resolve));
+  }
+
+  /**
+   * Queues the settled row without waiting for it: it is written with the next batch (group commit
+   * under load, the flush delay when idle). Call `whenWritten(id)` for read-your-writes; REST requests
+   * never do, so they no longer force a statement per request.
+   */
+  settleLater(row: Row): void {
+    this.enqueue(row);
+  }
+
+  /** Resolves once the rows queued so far under `id` are durable (at once when none is pending). */
+  whenWritten(id: string): Promise<void> {
+    const item = this.pending.get(id) ?? this.writing.get(id);
+    if (!item) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      item.waiters.push(resolve);
+      if (this.pending.get(id) === item) {
+        this.awaitedPending = true;
+        this.schedule(true);
+      }
+    });
   }
 
   /** Writes everything queued so far. */
@@ -131,6 +155,16 @@ export class RequestLog {
   }
 
   private async writeAll(items: Pending[]): Promise<void> {
+    this.writing = new Map();
+    for (const item of items) this.writing.set(item.row.id, item);
+    try {
+      await this.writeChunks(items);
+    } finally {
+      this.writing = new Map();
+    }
+  }
+
+  private async writeChunks(items: Pending[]): Promise<void> {
     for (let start = 0; start < items.length; start += this.maxBatch) {
       const chunk = items.slice(start, start + this.maxBatch);
       try {
