@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -108,11 +109,14 @@ async function compose(
   options: StartAppOptions,
 ): Promise<RunningApp> {
   const metrics = createMetrics();
-  const admission = createAdmissionControl({ database, logger, redisUrl: config.redisUrl });
+  // One id for the instance heartbeat, its request rows and its budget/rate-limit leases.
+  const instanceId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const admission = createAdmissionControl({ database, logger, redisUrl: config.redisUrl, instanceId });
   const gateway = await createGateway({
     config,
     database,
     logger,
+    instanceId,
     admission,
     metrics: metrics.completions,
     stats: options.stats,
