@@ -33,7 +33,6 @@ export function createAdminServices(options: {
       database,
       apiKeys: gateway.apiKeys,
       budgets: options.admission?.budgets ?? new BudgetLedger({ database }),
-      rateLimits: options.admission?.rateLimits,
     }),
     routes: new RouteAdminService({ database, catalog: gateway.catalog, routes: gateway.routes, changes }),
     providers: new ProviderAdminService({ database, secrets: gateway.secrets, providers: gateway.providers, catalog: gateway.catalog, changes }),

@@ -4,7 +4,6 @@ import type { Database } from "../../db/client.js";
 import { apiKeys, type ApiKeyRoleValue, type ApiKeyRow, type BudgetPeriodValue } from "../../db/schema/index.js";
 import type { ApiKeyService } from "../auth/api-key.service.js";
 import type { BudgetLedger, BudgetState } from "../budgets/budget-ledger.js";
-import type { RateLimits } from "../rate-limits/rate-limits.js";
 import { budgetDecimal, validateAllowedModels, validateName, validatePerMinute } from "./admin-validation.js";
 
 export interface BudgetInputValue {
@@ -42,7 +41,6 @@ export interface ApiKeyAdminDeps {
   database: Database;
   apiKeys: ApiKeyService;
   budgets: BudgetLedger;
-  rateLimits?: RateLimits;
 }
 
 /**

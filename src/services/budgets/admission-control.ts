@@ -38,7 +38,6 @@ export interface AdmissionControlDeps {
 /** The gateway's admission control plus what the admin API and shutdown need of it. */
 export interface GatewayAdmission extends AdmissionControl {
   budgets: BudgetLedger;
-  rateLimits: RateLimits;
   /** Writes leased spend and token charges and returns idle leases now (the flusher does it periodically). */
   flushLeases(): Promise<void>;
   close(): Promise<void>;
@@ -58,16 +57,19 @@ export function createAdmissionControl(deps: AdmissionControlDeps): GatewayAdmis
   const budgets = new BudgetLedger({ database: deps.database, clock: deps.clock });
   const redis = deps.redisUrl ? new Redis(deps.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false }) : null;
   redis?.on("error", (error) => deps.logger.warn({ err: error }, "redis (rate limits) error"));
-  const rateLimits = new RateLimits(redis ? { kind: "redis", redis } : { kind: "postgres", database: deps.database });
-  const instanceId = deps.instanceId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   const idleReturnMs = deps.leaseIdleMs ?? 1_000;
+  // Postgres: one statement to admit, group-committed settlements, leased windows. Redis: rate-limiter-flexible.
+  const store: LimitStore = redis
+    ? { kind: "redis", rateLimits: new RateLimits(redis) }
+    : {
+        kind: "postgres",
+        settlements: new SettlementBatch(deps.database, { clock: deps.clock }),
+        rateLeases: new RateLimitLeases({ database: deps.database, clock: deps.clock, idleReturnMs }),
+      };
+  const instanceId = deps.instanceId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   const leaseTtlMs = deps.leaseTtlMs ?? 15_000;
   const budgetLeases = new BudgetLeases({ database: deps.database, instanceId, clock: deps.clock, idleReturnMs, renewEveryMs: Math.max(1, Math.floor(leaseTtlMs / 5)) });
-  const rateLeases = redis ? null : new RateLimitLeases({ database: deps.database, clock: deps.clock, idleReturnMs });
-  const timers = startTimers(deps, budgets, budgetLeases, rateLeases, leaseTtlMs);
-
-  // Postgres store: one statement to admit, group-committed settlements. Redis keeps rate-limiter-flexible.
-  const settlements = redis ? null : new SettlementBatch(deps.database, { clock: deps.clock });
+  const timers = startTimers(deps, budgets, budgetLeases, store.kind === "postgres" ? store.rateLeases : null, leaseTtlMs);
   const clock = deps.clock ?? (() => new Date());
   const context: AdmitContext = { database: deps.database, logger: deps.logger, budgets, budgetLeases, clock };
 
@@ -75,23 +77,27 @@ export function createAdmissionControl(deps: AdmissionControlDeps): GatewayAdmis
     const limited = principal.requestsPerMinute !== null || principal.tokensPerMinute !== null;
     const budgeted = principal.budgetLimitUsd !== null && principal.budgetPeriod !== null;
     if (!limited && !budgeted) return UNLIMITED_TICKET;
-    if (settlements && rateLeases) return admitOnPostgres(context, settlements, rateLeases, principal, plan, requestId);
-    return admitWithRedis(context, rateLimits, principal, plan, requestId);
+    return store.kind === "postgres"
+      ? admitOnPostgres(context, store.settlements, store.rateLeases, principal, plan, requestId)
+      : admitWithRedis(context, store.rateLimits, principal, plan, requestId);
   };
 
   return {
     admit,
     budgets,
-    rateLimits,
     flushLeases: () => timers.flush(false),
     close: async () => {
       timers.stop();
       await timers.flush(true).catch((error: unknown) => deps.logger.warn({ err: error }, "returning leases failed"));
-      await settlements?.flush().catch((error: unknown) => deps.logger.warn({ err: error }, "flushing settlements failed"));
+      if (store.kind === "postgres") await store.settlements.flush().catch((error: unknown) => deps.logger.warn({ err: error }, "flushing settlements failed"));
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
+
+type LimitStore =
+  | { kind: "postgres"; settlements: SettlementBatch; rateLeases: RateLimitLeases }
+  | { kind: "redis"; rateLimits: RateLimits };
 
 interface AdmitContext {
   database: Database;

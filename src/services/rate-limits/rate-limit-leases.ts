@@ -9,7 +9,7 @@ export const TPM_LEASE_MIN = 10_000;
 
 const WINDOW_MS = RATE_LIMIT_WINDOW_SECONDS * 1000;
 
-/** The rate_limits keys rate-limiter-flexible uses (`<keyPrefix>:<key>`), so every path shares the windows. */
+/** The window keys (`sy:rpm:<key id>`, `sy:tpm:<key id>`), the same in the table and in Redis. */
 export const rpmKey = (keyId: string): string => `sy:rpm:${keyId}`;
 export const tpmKey = (keyId: string): string => `sy:tpm:${keyId}`;
 

@@ -1,13 +1,9 @@
 import type { Redis } from "ioredis";
-import { RateLimiterDrizzle, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "../../core/model/errors.js";
-import type { Database } from "../../db/client.js";
-import { rateLimits } from "../../db/schema/index.js";
 
 /** The window of both limits (SPEC §4: requests and tokens per minute). */
 export const RATE_LIMIT_WINDOW_SECONDS = 60;
-
-export type RateLimitStore = { kind: "postgres"; database: Database } | { kind: "redis"; redis: Redis };
 
 /** What a key's limits say; null = unlimited. */
 export interface KeyLimits {
@@ -25,17 +21,17 @@ export interface RateLimitPass {
 const NO_PASS: RateLimitPass = { chargeTokens: async () => {}, refund: async () => {} };
 
 /**
- * Requests and tokens per minute per key, in fixed one-minute windows shared by every instance
- * (rate-limiter-flexible on the `rate_limits` table through Drizzle — which works on PGlite and pg
- * alike — or on Redis when REDIS_URL is set). RPM is consumed at admission; TPM is checked at
+ * Requests and tokens per minute per key on Redis (REDIS_URL), in fixed one-minute windows shared by
+ * every instance, with rate-limiter-flexible. RPM is consumed at admission; TPM is checked at
  * admission against the tokens the window already holds and charged at settlement (input + output),
- * because a request's token count is only known when it ends.
+ * because a request's token count is only known when it ends. Without Redis the same windows live in
+ * the `rate_limits` table (admission-statement.ts, rate-limit-leases.ts).
  */
 export class RateLimits {
   /** One limiter per (kind, points): rate-limiter-flexible fixes `points` per instance. */
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly store: RateLimitStore) {}
+  constructor(private readonly redis: Redis) {}
 
   /** Throws AppError RATE_LIMITED (with retryAfterMs) when either limit is reached. */
   async admit(limits: KeyLimits): Promise<RateLimitPass> {
@@ -68,21 +64,13 @@ export class RateLimits {
     };
   }
 
-  /** Clears a key's windows (tests, or an admin raising a key's limits). */
-  async reset(keyId: string): Promise<void> {
-    await Promise.all([...this.limiters.values()].map((limiter) => limiter.delete(keyId)));
-  }
-
   private limiter(kind: "rpm" | "tpm", points: number): RateLimiterAbstract {
     const id = `${kind}:${points}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
       // The key prefix leaves out `points`: changing a key's limit keeps its current window.
       const options = { keyPrefix: `sy:${kind}`, points, duration: RATE_LIMIT_WINDOW_SECONDS };
-      limiter =
-        this.store.kind === "redis"
-          ? new RateLimiterRedis({ ...options, storeClient: this.store.redis })
-          : new RateLimiterDrizzle({ ...options, storeClient: this.store.database.db, schema: rateLimits, clearExpiredByTimeout: false });
+      limiter = new RateLimiterRedis({ ...options, storeClient: this.redis });
       this.limiters.set(id, limiter);
     }
     return limiter;
