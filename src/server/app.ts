@@ -188,12 +188,11 @@ async function compose(
     completions: gateway.completions,
     catalog: { models: (filter?: { enabled?: boolean }) => catalog.models(filter) },
     routes: gateway.routes,
-    bodyLimitBytes: config.bodyLimitBytes,
     keepAliveMs: config.sseKeepAliveMs,
   };
   const openai = createOpenAIHandlers(restDeps);
   const messages = createMessagesHandler(restDeps);
-  app.use("/v1", authenticate, json, createOpenAIRouter(restDeps, openai), createAnthropicRouter(restDeps, messages));
+  app.use("/v1", authenticate, json, createOpenAIRouter(openai), createAnthropicRouter(messages));
   app.use("/v1", (request, response) => {
     sendApiError(request, response, 404, "NOT_FOUND", `Unknown endpoint ${request.method} ${request.originalUrl}.`);
   });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import express, { type Request, type RequestHandler, type Response, type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import { AppError } from "../../core/model/errors.js";
 import type { Principal } from "../../services/auth/api-key.service.js";
 import type { CompletionInput } from "../../services/completion/completion.service.js";
@@ -13,7 +13,6 @@ import { parseMessagesRequest } from "./messages.request.js";
 import { messageBody } from "./messages.response.js";
 import { writeMessagesStream } from "./messages.stream.js";
 
-const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MISSING_KEY = "Missing API key: send x-api-key or Authorization: Bearer <key>.";
 
 /** `POST /v1/messages` on a plain node:http response (shared by the REST fast path and the Express router). */
@@ -49,10 +48,8 @@ export function createMessagesHandler(deps: RestApiDeps): MessagesHandler {
  * The Anthropic-compatible API, to mount on `/v1`: `POST /messages`. Any `anthropic-version` is accepted;
  * the key comes as `x-api-key` or `Authorization: Bearer` (the authentication middleware reads both).
  */
-export function createAnthropicRouter(deps: RestApiDeps, handler: MessagesHandler = createMessagesHandler(deps)): Router {
+export function createAnthropicRouter(handler: MessagesHandler): Router {
   const router = express.Router();
-  const json = express.json({ limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
-  const before: RequestHandler[] = deps.authenticate ? [deps.authenticate] : [];
-  router.post("/messages", ...before, json, (request: Request, response: Response) => handler(request.body, principalOf(response.locals), response));
+  router.post("/messages", (request: Request, response: Response) => handler(request.body, principalOf(response.locals), response));
   return router;
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import express, { type Request, type RequestHandler, type Response, type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import { AppError } from "../../core/model/errors.js";
 import type { Principal } from "../../services/auth/api-key.service.js";
 import type { CompletionInput } from "../../services/completion/completion.service.js";
@@ -14,7 +14,6 @@ import { writeChatCompletionStream } from "./chat-completions.stream.js";
 import { listOpenAIModels } from "./models.handler.js";
 import { sendOpenAIError } from "./openai-errors.js";
 
-const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MISSING_KEY = "Missing API key: send Authorization: Bearer <key>.";
 
 /**
@@ -68,16 +67,14 @@ export function createOpenAIHandlers(deps: RestApiDeps): OpenAIHandlers {
  * The OpenAI-compatible API, to mount on `/v1`: `POST /chat/completions`, `GET /models`,
  * `GET /models/:id`. Every completion runs through CompletionService (recorded like GraphQL ones).
  */
-export function createOpenAIRouter(deps: RestApiDeps, handlers: OpenAIHandlers = createOpenAIHandlers(deps)): Router {
+export function createOpenAIRouter(handlers: OpenAIHandlers): Router {
   const router = express.Router();
-  const json = express.json({ limit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT });
-  const before: RequestHandler[] = deps.authenticate ? [deps.authenticate] : [];
 
-  router.post("/chat/completions", ...before, json, (request: Request, response: Response) =>
+  router.post("/chat/completions", (request: Request, response: Response) =>
     handlers.chatCompletions(request.body, principalOf(response.locals), response),
   );
-  router.get("/models", ...before, (_request, response) => handlers.listModels(principalOf(response.locals), response));
-  router.get("/models/*id", ...before, (request, response) => {
+  router.get("/models", (_request, response) => handlers.listModels(principalOf(response.locals), response));
+  router.get("/models/*id", (request, response) => {
     const raw = request.params.id as unknown;
     handlers.getModel(Array.isArray(raw) ? raw.join("/") : String(raw), principalOf(response.locals), response);
   });

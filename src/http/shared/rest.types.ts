@@ -1,4 +1,3 @@
-import type { RequestHandler } from "express";
 import type { CatalogModel } from "../../core/model/index.js";
 import type { Principal } from "../../services/auth/api-key.service.js";
 import type { CompletionService } from "../../services/completion/completion.service.js";
@@ -18,15 +17,8 @@ export interface RestApiDeps {
   completions: Pick<CompletionService, "start" | "complete">;
   catalog: RestCatalog;
   routes: RestRouteList;
-  /**
-   * Authentication middleware that sets `response.locals.principal` or answers 401 itself.
-   * Omit it when the server already authenticates everything under the mount point.
-   */
-  authenticate?: RequestHandler;
   /** SSE keep-alive period while the first token is awaited (default 5,000 ms). */
   keepAliveMs?: number;
-  /** JSON body limit when the router parses the body itself (default 1 MiB; skipped when already parsed). */
-  bodyLimitBytes?: number;
 }
 
 export const DEFAULT_KEEP_ALIVE_MS = 5_000;
