@@ -7,6 +7,7 @@ import type { Database } from "../../src/db/client.js";
 import { startApp, type RunningApp } from "../../src/server/app.js";
 import type { Gateway } from "../../src/services/gateway/gateway.js";
 import { startFakeOpenAI, type FakeUpstream } from "../support/fake-upstreams/index.js";
+import { baseTestEnv } from "../support/start-gateway.js";
 
 export const ADMIN_KEY = "sy-test-admin-key-for-graphql-tests-0123456789";
 
@@ -27,14 +28,7 @@ export interface GraphQLGateway {
 export async function startGraphQLGateway(database: Database, openai: FakeUpstream, env: Record<string, string> = {}): Promise<GraphQLGateway> {
   const dataDir = await mkdtemp(join(tmpdir(), "sy-graphql-"));
   const config = loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    SWITCHYARD_ADMIN_KEY: ADMIN_KEY,
-    SWITCHYARD_DATA_DIR: dataDir,
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: openai.baseUrl,
-    SWITCHYARD_LOCAL_TOKEN_DELAY_MS: "0",
+    ...baseTestEnv(dataDir, ADMIN_KEY, openai.baseUrl),
     ...(process.env.TEST_GRAPHQL_DEVELOPMENT === "1" ? { NODE_ENV: "development" } : {}),
     ...env,
   });

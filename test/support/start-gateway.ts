@@ -32,6 +32,20 @@ export interface StartGatewayOptions {
 
 const ADMIN_KEY = "sy-test-admin-key-for-rest-tests-0123456789";
 
+/** The environment every in-process test app shares: ephemeral port, quiet logs, a known admin key, a fake OpenAI. */
+export function baseTestEnv(dataDir: string, adminKey: string, openaiBaseUrl: string): Record<string, string> {
+  return {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    SWITCHYARD_ADMIN_KEY: adminKey,
+    SWITCHYARD_DATA_DIR: dataDir,
+    OPENAI_API_KEY: "sk-fake",
+    OPENAI_BASE_URL: openaiBaseUrl,
+    SWITCHYARD_LOCAL_TOKEN_DELAY_MS: "0",
+  };
+}
+
 /**
  * The real app (startApp: admission control, invalidation bus, admin services, REST and GraphQL) with fake
  * OpenAI, Anthropic and Gemini upstreams configured through the SPEC's env vars, on a fresh test database
@@ -42,18 +56,11 @@ export async function startGatewayWithFakes(options: StartGatewayOptions = {}): 
   const dataDir = await mkdtemp(join(tmpdir(), "sy-rest-"));
   const closeFakes = () => Promise.all([openai.close(), anthropic.close(), gemini.close()]);
   const config = loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    SWITCHYARD_ADMIN_KEY: ADMIN_KEY,
-    SWITCHYARD_DATA_DIR: dataDir,
-    OPENAI_API_KEY: "sk-fake",
-    OPENAI_BASE_URL: openai.baseUrl,
+    ...baseTestEnv(dataDir, ADMIN_KEY, openai.baseUrl),
     ANTHROPIC_API_KEY: "sk-ant-fake",
     ANTHROPIC_BASE_URL: anthropic.baseUrl,
     GEMINI_API_KEY: "gem-fake",
     GEMINI_BASE_URL: gemini.baseUrl,
-    SWITCHYARD_LOCAL_TOKEN_DELAY_MS: "0",
     SWITCHYARD_SSE_KEEPALIVE_MS: "150",
     ...options.env,
   });
